@@ -23,7 +23,7 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -41,6 +41,8 @@ class WriteBatch;
 }  // namespace rocksdb
 
 namespace meshdex::storage {
+
+class Store;
 
 struct StoreOptions {
   std::string path;
@@ -69,9 +71,9 @@ class WriteTxn {
   WriteTxn& operator=(const WriteTxn&) = delete;
 
   // Current state of a product, nullopt when absent or deleted.
-  absl::StatusOr<std::optional<meshdex::v1::DataProduct>> GetProduct(std::string_view urn);
+  absl::StatusOr<std::optional<meshdex::v1::DataProduct>> GetProduct(absl::string_view urn);
   // Highest revision ever written for `urn` (tombstones count), 0 if none.
-  absl::StatusOr<int64_t> LastRevision(std::string_view urn);
+  absl::StatusOr<int64_t> LastRevision(absl::string_view urn);
   absl::StatusOr<std::optional<AddressClaim>> GetClaim(const DatasetKey& dataset);
 
   // Stores `product` (metadata.urn and metadata.revision set by the caller) as
@@ -87,7 +89,7 @@ class WriteTxn {
   friend class Store;
   WriteTxn(Store& store, uint64_t last_sequence, absl::Time now);
   ~WriteTxn();
-  void AppendChange(meshdex::v1::ChangeEvent::Type type, std::string_view urn, int64_t revision);
+  void AppendChange(meshdex::v1::ChangeEvent::Type type, absl::string_view urn, int64_t revision);
 
   Store& store_;
   std::unique_ptr<rocksdb::WriteBatch> batch_;
@@ -112,16 +114,16 @@ class Store : public ChangeLog {
   ~Store() override;
 
   // Current state; NOT_FOUND when absent or deleted.
-  absl::StatusOr<meshdex::v1::DataProduct> GetProduct(std::string_view urn) const;
+  absl::StatusOr<meshdex::v1::DataProduct> GetProduct(absl::string_view urn) const;
   // One revision (tombstones included); NOT_FOUND when it does not exist.
-  absl::StatusOr<meshdex::v1::DataProduct> GetRevision(std::string_view urn, int64_t revision) const;
+  absl::StatusOr<meshdex::v1::DataProduct> GetRevision(absl::string_view urn, int64_t revision) const;
   // Current products whose URN starts with `urn_prefix`, in URN order, after
   // `start_after` (exclusive; empty = from the start).
-  absl::StatusOr<Page<meshdex::v1::DataProduct>> ListProducts(std::string_view urn_prefix,
-                                                              std::string_view start_after,
+  absl::StatusOr<Page<meshdex::v1::DataProduct>> ListProducts(absl::string_view urn_prefix,
+                                                              absl::string_view start_after,
                                                               size_t limit) const;
   // Revisions of `urn` with revision > `after_revision`, oldest first.
-  absl::StatusOr<Page<meshdex::v1::DataProduct>> ListRevisions(std::string_view urn,
+  absl::StatusOr<Page<meshdex::v1::DataProduct>> ListRevisions(absl::string_view urn,
                                                                int64_t after_revision,
                                                                size_t limit) const;
   absl::StatusOr<std::optional<AddressClaim>> GetClaim(const DatasetKey& dataset) const;
@@ -146,7 +148,7 @@ class Store : public ChangeLog {
   Store(StoreOptions options);
   absl::Status OpenDb();
   absl::StatusOr<std::optional<std::string>> Read(rocksdb::ColumnFamilyHandle* cf,
-                                                  std::string_view key) const;
+                                                  absl::string_view key) const;
 
   const StoreOptions options_;
   rocksdb::DB* db_ = nullptr;

@@ -1,0 +1,339 @@
+#include "storage/store.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
+#include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/options.h"
+#include "rocksdb/table.h"
+#include "rocksdb/write_batch.h"
+#include "storage/keys.h"
+
+namespace meshdex::storage {
+namespace {
+
+using meshdex::v1::ChangeEvent;
+using meshdex::v1::DataProduct;
+
+absl::Status FromRocks(const rocksdb::Status& status, absl::string_view what) {
+  if (status.ok()) return absl::OkStatus();
+  std::string message = absl::StrCat(what, ": ", status.ToString());
+  if (status.IsCorruption()) return absl::DataLossError(message);
+  if (status.IsIOError() || status.IsBusy() || status.IsTimedOut() || status.IsTryAgain()) {
+    return absl::UnavailableError(message);
+  }
+  return absl::InternalError(message);
+}
+
+template <typename Message>
+absl::StatusOr<Message> Parse(absl::string_view bytes, absl::string_view what) {
+  Message message;
+  if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(absl::StrCat("undecodable record in ", what));
+  }
+  return message;
+}
+
+rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.cache_index_and_filter_blocks = true;
+  rocksdb::ColumnFamilyOptions options;
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  options.compression = rocksdb::kLZ4Compression;
+  return options;
+}
+
+}  // namespace
+
+// WriteTxn --------------------------------------------------------------------
+
+WriteTxn::WriteTxn(Store& store, uint64_t last_sequence, absl::Time now)
+    : store_(store),
+      batch_(std::make_unique<rocksdb::WriteBatch>()),
+      next_sequence_(last_sequence + 1),
+      now_(now) {}
+
+WriteTxn::~WriteTxn() = default;
+
+absl::StatusOr<std::optional<DataProduct>> WriteTxn::GetProduct(absl::string_view urn) {
+  for (auto it = own_products_.rbegin(); it != own_products_.rend(); ++it) {
+    if (it->first == urn) return it->second;
+  }
+  absl::StatusOr<std::optional<std::string>> bytes =
+      store_.Read(store_.products_, keys::ProductKey(urn));
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) return std::nullopt;
+  absl::StatusOr<DataProduct> product = Parse<DataProduct>(**bytes, "products");
+  if (!product.ok()) return product.status();
+  return std::optional<DataProduct>(*std::move(product));
+}
+
+absl::StatusOr<int64_t> WriteTxn::LastRevision(absl::string_view urn) {
+  int64_t last = 0;
+  for (const auto& [own_urn, own_state] : own_products_) {
+    if (own_urn == urn && own_state) last = std::max(last, own_state->metadata().revision());
+  }
+  std::string prefix = keys::RevisionPrefix(urn);
+  std::unique_ptr<rocksdb::Iterator> it(
+      store_.db_->NewIterator(rocksdb::ReadOptions(), store_.revisions_));
+  // Seek past the largest possible revision of this URN, then step back.
+  it->SeekForPrev(keys::RevisionKey(urn, std::numeric_limits<int64_t>::max()));
+  if (it->Valid()) {
+    std::optional<int64_t> revision = keys::RevisionFromKey(absl::string_view(it->key().data(), it->key().size()), urn);
+    if (revision) last = std::max(last, *revision);
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading revisions");
+  return last;
+}
+
+absl::StatusOr<std::optional<AddressClaim>> WriteTxn::GetClaim(const DatasetKey& dataset) {
+  std::string key = keys::ClaimKey(dataset);
+  for (auto it = own_claims_.rbegin(); it != own_claims_.rend(); ++it) {
+    if (it->first == key) return it->second;
+  }
+  return store_.GetClaim(dataset);
+}
+
+void WriteTxn::PutProduct(const DataProduct& product) {
+  const std::string& urn = product.metadata().urn();
+  std::string bytes = product.SerializeAsString();
+  batch_->Put(store_.products_, keys::ProductKey(urn), bytes);
+  batch_->Put(store_.revisions_, keys::RevisionKey(urn, product.metadata().revision()), bytes);
+  own_products_.emplace_back(urn, product);
+  AppendChange(ChangeEvent::PRODUCT_UPSERTED, urn, product.metadata().revision());
+}
+
+void WriteTxn::DeleteProduct(const DataProduct& tombstone) {
+  const std::string& urn = tombstone.metadata().urn();
+  batch_->Delete(store_.products_, keys::ProductKey(urn));
+  batch_->Put(store_.revisions_, keys::RevisionKey(urn, tombstone.metadata().revision()),
+              tombstone.SerializeAsString());
+  own_products_.emplace_back(urn, std::nullopt);
+  AppendChange(ChangeEvent::PRODUCT_DELETED, urn, tombstone.metadata().revision());
+}
+
+void WriteTxn::PutClaim(const DatasetKey& dataset, const AddressClaim& claim) {
+  std::string key = keys::ClaimKey(dataset);
+  batch_->Put(store_.claims_, key, keys::EncodeClaim(claim));
+  own_claims_.emplace_back(std::move(key), claim);
+}
+
+void WriteTxn::ReleaseClaim(const DatasetKey& dataset) {
+  std::string key = keys::ClaimKey(dataset);
+  batch_->Delete(store_.claims_, key);
+  own_claims_.emplace_back(std::move(key), std::nullopt);
+}
+
+void WriteTxn::AppendChange(ChangeEvent::Type type, absl::string_view urn, int64_t revision) {
+  ChangeEvent event;
+  event.set_sequence(next_sequence_);
+  event.set_type(type);
+  event.set_urn(std::string(urn));
+  event.set_revision(revision);
+  *event.mutable_time() =
+      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(now_));
+  batch_->Put(store_.changelog_, keys::SequenceKey(next_sequence_), event.SerializeAsString());
+  ++next_sequence_;
+}
+
+// Store -----------------------------------------------------------------------
+
+Store::Store(StoreOptions options) : options_(std::move(options)) {}
+
+Store::~Store() {
+  if (db_ == nullptr) return;
+  for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+    db_->DestroyColumnFamilyHandle(handle);
+  }
+  db_->Close();
+  delete db_;
+}
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
+  if (options.path.empty()) return absl::InvalidArgumentError("store path is empty");
+  std::unique_ptr<Store> store(new Store(options));
+  if (absl::Status status = store->OpenDb(); !status.ok()) return status;
+  return store;
+}
+
+absl::Status Store::OpenDb() {
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.paranoid_checks = true;
+  db_options.IncreaseParallelism(2);
+  std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(256 << 20);
+
+  const std::vector<std::string> families = {rocksdb::kDefaultColumnFamilyName,
+                                             keys::kProductsFamily, keys::kRevisionsFamily,
+                                             keys::kClaimsFamily, keys::kChangeLogFamily};
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& name : families) {
+    descriptors.emplace_back(name, FamilyOptions(cache));
+  }
+  rocksdb::Status status =
+      rocksdb::DB::Open(db_options, options_.path, descriptors, &handles_, &db_);
+  if (!status.ok()) {
+    // A store that cannot be opened is reported, never silently reset.
+    return FromRocks(status, absl::StrCat("opening store at ", options_.path));
+  }
+  products_ = handles_[1];
+  revisions_ = handles_[2];
+  claims_ = handles_[3];
+  changelog_ = handles_[4];
+
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), changelog_));
+  it->SeekToLast();
+  uint64_t last = 0;
+  if (it->Valid()) {
+    std::optional<uint64_t> sequence = keys::SequenceFromKey(absl::string_view(it->key().data(), it->key().size()));
+    if (!sequence) return absl::DataLossError("change log holds a malformed key");
+    last = *sequence;
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading change log");
+  absl::MutexLock lock(&seq_mu_);
+  last_sequence_ = last;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<std::string>> Store::Read(rocksdb::ColumnFamilyHandle* cf,
+                                                       absl::string_view key) const {
+  std::string value;
+  rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), cf, rocksdb::Slice(key.data(), key.size()), &value);
+  if (status.IsNotFound()) return std::nullopt;
+  if (!status.ok()) return FromRocks(status, "reading store");
+  return std::optional<std::string>(std::move(value));
+}
+
+absl::StatusOr<DataProduct> Store::GetProduct(absl::string_view urn) const {
+  absl::StatusOr<std::optional<std::string>> bytes = Read(products_, keys::ProductKey(urn));
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) return absl::NotFoundError(absl::StrCat("product ", urn, " not found"));
+  return Parse<DataProduct>(**bytes, "products");
+}
+
+absl::StatusOr<DataProduct> Store::GetRevision(absl::string_view urn, int64_t revision) const {
+  absl::StatusOr<std::optional<std::string>> bytes =
+      Read(revisions_, keys::RevisionKey(urn, revision));
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) {
+    return absl::NotFoundError(absl::StrCat("product ", urn, " has no revision ", revision));
+  }
+  return Parse<DataProduct>(**bytes, "revisions");
+}
+
+absl::StatusOr<Page<DataProduct>> Store::ListProducts(absl::string_view urn_prefix,
+                                                      absl::string_view start_after,
+                                                      size_t limit) const {
+  Page<DataProduct> page;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), products_));
+  std::string start = start_after.empty() ? keys::ProductKey(urn_prefix)
+                                          : keys::ProductKey(start_after);
+  for (it->Seek(start); it->Valid(); it->Next()) {
+    absl::string_view key = absl::string_view(it->key().data(), it->key().size());
+    if (key.substr(0, urn_prefix.size()) != urn_prefix) break;
+    if (!start_after.empty() && key == start_after) continue;
+    if (page.items.size() == limit) {
+      page.more = true;
+      break;
+    }
+    absl::StatusOr<DataProduct> product = Parse<DataProduct>(absl::string_view(it->value().data(), it->value().size()), "products");
+    if (!product.ok()) return product.status();
+    page.items.push_back(*std::move(product));
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "listing products");
+  return page;
+}
+
+absl::StatusOr<Page<DataProduct>> Store::ListRevisions(absl::string_view urn,
+                                                       int64_t after_revision,
+                                                       size_t limit) const {
+  Page<DataProduct> page;
+  std::string prefix = keys::RevisionPrefix(urn);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), revisions_));
+  for (it->Seek(keys::RevisionKey(urn, after_revision + 1)); it->Valid(); it->Next()) {
+    if (!it->key().starts_with(prefix)) break;
+    if (page.items.size() == limit) {
+      page.more = true;
+      break;
+    }
+    absl::StatusOr<DataProduct> revision =
+        Parse<DataProduct>(absl::string_view(it->value().data(), it->value().size()), "revisions");
+    if (!revision.ok()) return revision.status();
+    page.items.push_back(*std::move(revision));
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "listing revisions");
+  return page;
+}
+
+absl::StatusOr<std::optional<AddressClaim>> Store::GetClaim(const DatasetKey& dataset) const {
+  absl::StatusOr<std::optional<std::string>> bytes = Read(claims_, keys::ClaimKey(dataset));
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) return std::nullopt;
+  std::optional<AddressClaim> claim = keys::DecodeClaim(**bytes);
+  if (!claim) return absl::DataLossError("undecodable record in claims");
+  return claim;
+}
+
+absl::StatusOr<uint64_t> Store::CountProducts() const {
+  uint64_t count = 0;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), products_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++count;
+  if (!it->status().ok()) return FromRocks(it->status(), "counting products");
+  return count;
+}
+
+absl::StatusOr<uint64_t> Store::Write(absl::FunctionRef<absl::Status(WriteTxn&)> fn) {
+  absl::MutexLock writer(&write_mu_);
+  const uint64_t last = LastSequence();
+  WriteTxn txn(*this, last, absl::Now());
+  if (absl::Status status = fn(txn); !status.ok()) return status;
+  if (txn.batch_->Count() == 0) return last;
+
+  rocksdb::WriteOptions write_options;
+  write_options.sync = options_.sync_writes;
+  if (absl::Status status = FromRocks(db_->Write(write_options, txn.batch_.get()), "writing store");
+      !status.ok()) {
+    return status;
+  }
+  const uint64_t written = txn.next_sequence_ - 1;
+  absl::MutexLock lock(&seq_mu_);
+  last_sequence_ = written;
+  return written;
+}
+
+absl::StatusOr<std::vector<ChangeEvent>> Store::ReadChanges(uint64_t from, size_t limit) const {
+  std::vector<ChangeEvent> events;
+  // Only published sequences are visible, so a reader never races a batch.
+  const uint64_t last = LastSequence();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), changelog_));
+  for (it->Seek(keys::SequenceKey(from)); it->Valid() && events.size() < limit; it->Next()) {
+    std::optional<uint64_t> sequence = keys::SequenceFromKey(absl::string_view(it->key().data(), it->key().size()));
+    if (!sequence) return absl::DataLossError("change log holds a malformed key");
+    if (*sequence > last) break;
+    absl::StatusOr<ChangeEvent> event = Parse<ChangeEvent>(absl::string_view(it->value().data(), it->value().size()), "changelog");
+    if (!event.ok()) return event.status();
+    events.push_back(*std::move(event));
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading change log");
+  return events;
+}
+
+uint64_t Store::LastSequence() const {
+  absl::MutexLock lock(&seq_mu_);
+  return last_sequence_;
+}
+
+bool Store::WaitForSequence(uint64_t sequence, absl::Time deadline) const {
+  absl::MutexLock lock(&seq_mu_);
+  auto reached = [this, sequence]() ABSL_SHARED_LOCKS_REQUIRED(seq_mu_) {
+    return last_sequence_ >= sequence;
+  };
+  return seq_mu_.AwaitWithDeadline(absl::Condition(&reached), deadline);
+}
+
+}  // namespace meshdex::storage
