@@ -1,0 +1,65 @@
+// Catalog: the domain core of product registration — apply, read, list,
+// history, delete and address resolution — shared by every transport (gRPC,
+// HTTP). It speaks proto messages and absl::Status, never gRPC types.
+//
+// Invariants it maintains in the store, atomically per write:
+//  * a product's revisions are 1, 2, 3, ... (a re-created product continues
+//    after its tombstone); an identical re-apply writes nothing (UNCHANGED);
+//  * every output port's dataset is claimed by exactly that product port, and
+//    a dataset has at most one owner (ALREADY_EXISTS otherwise);
+//  * nothing is stored for a request that fails validation or a check.
+//
+// Thread-safety: thread-safe; concurrent writes are serialised by the store.
+#ifndef MESHDEX_SERVER_CATALOG_CATALOG_H_
+#define MESHDEX_SERVER_CATALOG_CATALOG_H_
+
+#include <functional>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "meshdex/v1/catalog.pb.h"
+#include "server/catalog/validation.h"
+#include "storage/store.h"
+
+namespace meshdex::catalog {
+
+class Catalog {
+ public:
+  struct Options {
+    ValidationLimits limits;
+    // Source of creation/update times; tests inject a fixed clock.
+    std::function<absl::Time()> clock = [] { return absl::Now(); };
+  };
+
+  explicit Catalog(storage::Store& store) : Catalog(store, Options()) {}
+  Catalog(storage::Store& store, Options options);
+
+  absl::StatusOr<meshdex::v1::ApplyProductResponse> ApplyProduct(
+      const meshdex::v1::ApplyProductRequest& request);
+  absl::StatusOr<meshdex::v1::DataProduct> GetProduct(
+      const meshdex::v1::GetProductRequest& request) const;
+  absl::StatusOr<meshdex::v1::BatchGetProductsResponse> BatchGetProducts(
+      const meshdex::v1::BatchGetProductsRequest& request) const;
+  absl::StatusOr<meshdex::v1::ListProductsResponse> ListProducts(
+      const meshdex::v1::ListProductsRequest& request) const;
+  absl::StatusOr<meshdex::v1::ListRevisionsResponse> ListRevisions(
+      const meshdex::v1::ListRevisionsRequest& request) const;
+  absl::StatusOr<meshdex::v1::DeleteProductResponse> DeleteProduct(
+      const meshdex::v1::DeleteProductRequest& request);
+  absl::StatusOr<meshdex::v1::ResolveAddressResponse> ResolveAddress(
+      const meshdex::v1::ResolveAddressRequest& request) const;
+
+  // Page sizes: default and upper bound for List* calls.
+  static constexpr int kDefaultPageSize = 100;
+  static constexpr int kMaxPageSize = 1000;
+  // Upper bound of URNs in one BatchGetProducts.
+  static constexpr int kMaxBatchSize = 1000;
+
+ private:
+  storage::Store& store_;
+  const Options options_;
+};
+
+}  // namespace meshdex::catalog
+
+#endif  // MESHDEX_SERVER_CATALOG_CATALOG_H_
