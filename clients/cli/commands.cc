@@ -1,0 +1,359 @@
+#include "clients/cli/commands.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "grpcpp/client_context.h"
+#include "proto/document.h"
+
+namespace meshdex::cli {
+namespace {
+
+using meshdex::v1::DataProduct;
+
+// Upper bound on pages fetched by one listing, so a misbehaving server cannot
+// keep the CLI looping.
+constexpr int kMaxPages = 10000;
+
+std::unique_ptr<grpc::ClientContext> Context(const Session& session) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(std::chrono::system_clock::now() +
+                        std::chrono::seconds(session.timeout_seconds));
+  return context;
+}
+
+int ReportError(const grpc::Status& status, const std::string& what = "") {
+  std::cerr << "error: " << (what.empty() ? "" : what + ": ")
+            << absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())) << ": "
+            << status.error_message() << "\n";
+  return 1;
+}
+
+std::string OutcomeWord(meshdex::v1::ApplyOutcome outcome) {
+  switch (outcome) {
+    case meshdex::v1::CREATED: return "created";
+    case meshdex::v1::UPDATED: return "updated";
+    case meshdex::v1::UNCHANGED: return "unchanged";
+    default: return "applied";
+  }
+}
+
+// A document read from a file, with where it came from for messages.
+struct SourcedDocument {
+  std::string source;
+  document::ResourceDocument doc;
+};
+
+bool IsDescriptorFile(const std::filesystem::path& path) {
+  std::string ext = absl::AsciiStrToLower(path.extension().string());
+  return ext == ".yaml" || ext == ".yml" || ext == ".json";
+}
+
+// Expands `-`, files and directories (their *.yaml|*.yml|*.json, sorted) into
+// (source name, text) pairs. Returns false after printing an error.
+bool ReadInputs(const std::vector<std::string>& inputs,
+                std::vector<std::pair<std::string, std::string>>* texts) {
+  for (const std::string& input : inputs) {
+    if (input == "-") {
+      std::stringstream buffer;
+      buffer << std::cin.rdbuf();
+      texts->emplace_back("<stdin>", buffer.str());
+      continue;
+    }
+    std::error_code error;
+    std::vector<std::filesystem::path> files;
+    if (std::filesystem::is_directory(input, error)) {
+      for (const auto& entry : std::filesystem::directory_iterator(input, error)) {
+        if (entry.is_regular_file() && IsDescriptorFile(entry.path())) files.push_back(entry.path());
+      }
+      std::sort(files.begin(), files.end());
+    } else {
+      files.push_back(input);
+    }
+    for (const std::filesystem::path& file : files) {
+      std::ifstream in(file, std::ios::binary);
+      if (!in) {
+        std::cerr << "error: cannot read " << file.string() << "\n";
+        return false;
+      }
+      std::stringstream buffer;
+      buffer << in.rdbuf();
+      texts->emplace_back(file.string(), buffer.str());
+    }
+  }
+  return true;
+}
+
+void PrintProductTable(const std::vector<const DataProduct*>& products) {
+  Table table({"URN", "VERSION", "LIFECYCLE", "REV", "OWNER", "TITLE"});
+  for (const DataProduct* product : products) {
+    table.AddRow({product->metadata().urn(), product->spec().version(), product->spec().lifecycle(),
+                  absl::StrCat(product->metadata().revision()), product->spec().owner().team(),
+                  product->spec().title()});
+  }
+  table.Print(std::cout);
+}
+
+void PrintPorts(const char* heading, const google::protobuf::RepeatedPtrField<meshdex::v1::Port>& ports) {
+  if (ports.empty()) return;
+  std::cout << heading << ":\n";
+  for (const meshdex::v1::Port& port : ports) {
+    std::cout << "  " << port.name() << " (" << port.kind()
+              << (port.format().empty() ? "" : ", " + port.format()) << ")  " << port.address()
+              << "\n";
+    if (!port.description().empty()) std::cout << "    " << port.description() << "\n";
+    if (port.has_slo()) {
+      std::cout << "    SLO: freshness " << port.slo().freshness_seconds() << " s, availability "
+                << port.slo().availability_percent() << " %\n";
+    }
+    if (port.schema().fields().empty()) continue;
+    Table fields({"    FIELD", "TYPE", "REQUIRED", "CLASSIFICATION", "DESCRIPTION"});
+    for (const meshdex::v1::SchemaField& field : port.schema().fields()) {
+      fields.AddRow({"    " + field.name(), field.type(), field.required() ? "yes" : "",
+                     field.classification(), field.description()});
+    }
+    fields.Print(std::cout);
+  }
+}
+
+}  // namespace
+
+int ApplyCommand(Session& session, const std::vector<std::string>& files, bool dry_run) {
+  std::vector<std::pair<std::string, std::string>> texts;
+  if (!ReadInputs(files, &texts)) return 1;
+
+  // Parse everything first: a typo anywhere applies nothing.
+  std::vector<std::pair<std::string, DataProduct>> products;
+  bool parse_failed = false;
+  for (const auto& [source, text] : texts) {
+    absl::StatusOr<std::vector<document::ResourceDocument>> docs = document::ParseDocuments(text);
+    if (!docs.ok()) {
+      std::cerr << "error: " << source << ": " << docs.status().message() << "\n";
+      parse_failed = true;
+      continue;
+    }
+    for (const document::ResourceDocument& doc : *docs) {
+      std::string where = absl::StrCat(source, " (document ", doc.index + 1, ")");
+      if (!doc.kind.empty() && doc.kind != "DataProduct") {
+        std::cerr << "error: " << where << ": unsupported kind \"" << doc.kind << "\"\n";
+        parse_failed = true;
+        continue;
+      }
+      DataProduct product;
+      if (absl::Status status = document::ToMessage(doc, &product); !status.ok()) {
+        std::cerr << "error: " << where << ": " << status.message() << "\n";
+        parse_failed = true;
+        continue;
+      }
+      products.emplace_back(where, std::move(product));
+    }
+  }
+  if (parse_failed) return 1;
+  if (products.empty()) {
+    std::cerr << "error: no documents found in the input\n";
+    return 1;
+  }
+
+  int exit_code = 0;
+  bool first = true;
+  for (auto& [where, product] : products) {
+    meshdex::v1::ApplyProductRequest request;
+    *request.mutable_product() = std::move(product);
+    request.set_dry_run(dry_run);
+    meshdex::v1::ApplyProductResponse response;
+    grpc::Status status = session.catalog->ApplyProduct(Context(session).get(), request, &response);
+    if (!status.ok()) {
+      exit_code = ReportError(status, where);
+      continue;
+    }
+    for (const std::string& warning : response.warnings()) {
+      std::cerr << "warning: " << response.product().metadata().urn() << ": " << warning << "\n";
+    }
+    if (session.format == OutputFormat::kTable) {
+      std::cout << response.product().metadata().urn() << " " << OutcomeWord(response.outcome())
+                << " (revision " << response.product().metadata().revision() << ")"
+                << (dry_run ? " [dry run]" : "") << "\n";
+    } else {
+      PrintMessage(response.product(), session.format, std::cout, !first);
+    }
+    first = false;
+  }
+  return exit_code;
+}
+
+int GetProductsCommand(Session& session, const std::string& domain) {
+  std::vector<DataProduct> products;
+  std::string token;
+  for (int page = 0; page < kMaxPages; ++page) {
+    meshdex::v1::ListProductsRequest request;
+    request.set_domain(domain);
+    request.set_page_size(1000);
+    request.set_page_token(token);
+    meshdex::v1::ListProductsResponse response;
+    grpc::Status status = session.catalog->ListProducts(Context(session).get(), request, &response);
+    if (!status.ok()) return ReportError(status);
+    for (DataProduct& product : *response.mutable_products()) products.push_back(std::move(product));
+    token = response.next_page_token();
+    if (token.empty()) break;
+  }
+  if (session.format == OutputFormat::kTable) {
+    std::vector<const DataProduct*> rows;
+    for (const DataProduct& product : products) rows.push_back(&product);
+    PrintProductTable(rows);
+    return 0;
+  }
+  meshdex::v1::ListProductsResponse all;
+  for (DataProduct& product : products) *all.add_products() = std::move(product);
+  PrintMessage(all, session.format, std::cout);
+  return 0;
+}
+
+int GetProductCommand(Session& session, const std::string& urn, int64_t revision) {
+  meshdex::v1::GetProductRequest request;
+  request.set_urn(urn);
+  request.set_revision(revision);
+  DataProduct product;
+  grpc::Status status = session.catalog->GetProduct(Context(session).get(), request, &product);
+  if (!status.ok()) return ReportError(status);
+  if (session.format == OutputFormat::kTable) {
+    PrintProductTable({&product});
+  } else {
+    PrintMessage(product, session.format, std::cout);
+  }
+  return 0;
+}
+
+int DescribeCommand(Session& session, const std::string& urn) {
+  if (session.format != OutputFormat::kTable) return GetProductCommand(session, urn, 0);
+  meshdex::v1::GetProductRequest request;
+  request.set_urn(urn);
+  DataProduct product;
+  grpc::Status status = session.catalog->GetProduct(Context(session).get(), request, &product);
+  if (!status.ok()) return ReportError(status);
+  const auto& meta = product.metadata();
+  const auto& spec = product.spec();
+  std::cout << "URN:         " << meta.urn() << "\n"
+            << "Title:       " << spec.title() << "\n"
+            << "Version:     " << spec.version() << "   Lifecycle: " << spec.lifecycle()
+            << "   Revision: " << meta.revision() << "\n"
+            << "Owner:       " << spec.owner().team()
+            << (spec.owner().email().empty() ? "" : " <" + spec.owner().email() + ">") << "\n"
+            << "Created:     " << FormatTime(meta.create_time())
+            << "   Updated: " << FormatTime(meta.update_time()) << "\n";
+  if (!spec.tags().empty()) std::cout << "Tags:        " << absl::StrJoin(spec.tags(), ", ") << "\n";
+  if (!spec.glossary_terms().empty()) {
+    std::cout << "Glossary:    " << absl::StrJoin(spec.glossary_terms(), ", ") << "\n";
+  }
+  if (!meta.labels().empty()) {
+    std::vector<std::string> labels;
+    for (const auto& [key, value] : meta.labels()) labels.push_back(key + "=" + value);
+    std::sort(labels.begin(), labels.end());
+    std::cout << "Labels:      " << absl::StrJoin(labels, ", ") << "\n";
+  }
+  if (!spec.description().empty()) std::cout << "\n" << spec.description() << "\n";
+  std::cout << "\n";
+  PrintPorts("Output ports", spec.output_ports());
+  PrintPorts("Input ports", spec.input_ports());
+  if (!spec.links().empty()) {
+    std::vector<std::string> links;
+    for (const auto& [key, value] : spec.links()) links.push_back("  " + key + ": " + value);
+    std::sort(links.begin(), links.end());
+    std::cout << "Links:\n" << absl::StrJoin(links, "\n") << "\n";
+  }
+  return 0;
+}
+
+int DeleteCommand(Session& session, const std::string& urn, int64_t expected_revision) {
+  meshdex::v1::DeleteProductRequest request;
+  request.set_urn(urn);
+  request.set_expected_revision(expected_revision);
+  meshdex::v1::DeleteProductResponse response;
+  grpc::Status status = session.catalog->DeleteProduct(Context(session).get(), request, &response);
+  if (!status.ok()) return ReportError(status);
+  if (session.format == OutputFormat::kTable) {
+    std::cout << urn << " deleted (sequence " << response.sequence() << ")\n";
+  } else {
+    PrintMessage(response, session.format, std::cout);
+  }
+  return 0;
+}
+
+int HistoryCommand(Session& session, const std::string& urn) {
+  meshdex::v1::ListRevisionsResponse all;
+  std::string token;
+  for (int page = 0; page < kMaxPages; ++page) {
+    meshdex::v1::ListRevisionsRequest request;
+    request.set_urn(urn);
+    request.set_page_size(1000);
+    request.set_page_token(token);
+    meshdex::v1::ListRevisionsResponse response;
+    grpc::Status status = session.catalog->ListRevisions(Context(session).get(), request, &response);
+    if (!status.ok()) return ReportError(status);
+    for (DataProduct& revision : *response.mutable_revisions()) {
+      *all.add_revisions() = std::move(revision);
+    }
+    token = response.next_page_token();
+    if (token.empty()) break;
+  }
+  if (session.format != OutputFormat::kTable) {
+    PrintMessage(all, session.format, std::cout);
+    return 0;
+  }
+  Table table({"REVISION", "VERSION", "LIFECYCLE", "TIME", "CHANGE"});
+  for (const DataProduct& revision : all.revisions()) {
+    bool deleted = revision.metadata().has_delete_time();
+    table.AddRow({absl::StrCat(revision.metadata().revision()), revision.spec().version(),
+                  revision.spec().lifecycle(), FormatTime(revision.metadata().update_time()),
+                  deleted ? "deleted" : (revision.metadata().revision() == 1 ? "created" : "updated")});
+  }
+  table.Print(std::cout);
+  return 0;
+}
+
+int ResolveCommand(Session& session, const std::string& address) {
+  meshdex::v1::ResolveAddressRequest request;
+  request.set_address(address);
+  meshdex::v1::ResolveAddressResponse response;
+  grpc::Status status = session.catalog->ResolveAddress(Context(session).get(), request, &response);
+  if (!status.ok()) return ReportError(status);
+  if (session.format != OutputFormat::kTable) {
+    PrintMessage(response, session.format, std::cout);
+    return 0;
+  }
+  Table table({"PRODUCT", "PORT", "DATASET NAMESPACE", "DATASET NAME"});
+  table.AddRow({response.product_urn(), response.port_name(), response.dataset_namespace(),
+                response.dataset_name()});
+  table.Print(std::cout);
+  return 0;
+}
+
+int WatchCommand(Session& session, uint64_t from_sequence) {
+  grpc::ClientContext context;  // no deadline: a watch runs until stopped
+  meshdex::v1::WatchRequest request;
+  request.set_from_sequence(from_sequence);
+  auto reader = session.catalog->Watch(&context, request);
+  meshdex::v1::ChangeEvent event;
+  while (reader->Read(&event)) {
+    if (session.format == OutputFormat::kTable) {
+      std::cout << event.sequence() << "  " << FormatTime(event.time()) << "  "
+                << meshdex::v1::ChangeEvent::Type_Name(event.type()) << "  " << event.urn()
+                << "  revision " << event.revision() << std::endl;
+    } else {
+      PrintMessage(event, session.format, std::cout, session.format == OutputFormat::kYaml);
+      std::cout.flush();
+    }
+  }
+  grpc::Status status = reader->Finish();
+  if (!status.ok()) return ReportError(status);
+  return 0;
+}
+
+}  // namespace meshdex::cli

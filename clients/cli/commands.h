@@ -1,0 +1,34 @@
+// The commands of meshdexctl, one function each. Each returns the process exit
+// code (0 ok, 1 error) and writes results to stdout, errors to stderr.
+#ifndef MESHDEX_CLIENTS_CLI_COMMANDS_H_
+#define MESHDEX_CLIENTS_CLI_COMMANDS_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "clients/cli/output.h"
+#include "meshdex/v1/catalog.grpc.pb.h"
+
+namespace meshdex::cli {
+
+// What every command needs: the connection, the output format and a deadline.
+struct Session {
+  std::unique_ptr<meshdex::v1::CatalogService::Stub> catalog;
+  OutputFormat format = OutputFormat::kTable;
+  int timeout_seconds = 30;
+};
+
+int ApplyCommand(Session& session, const std::vector<std::string>& files, bool dry_run);
+int GetProductsCommand(Session& session, const std::string& domain);
+int GetProductCommand(Session& session, const std::string& urn, int64_t revision);
+int DescribeCommand(Session& session, const std::string& urn);
+int DeleteCommand(Session& session, const std::string& urn, int64_t expected_revision);
+int HistoryCommand(Session& session, const std::string& urn);
+int ResolveCommand(Session& session, const std::string& address);
+// Streams change events until the server ends the stream or the user interrupts.
+int WatchCommand(Session& session, uint64_t from_sequence);
+
+}  // namespace meshdex::cli
+
+#endif  // MESHDEX_CLIENTS_CLI_COMMANDS_H_

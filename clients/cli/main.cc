@@ -1,0 +1,111 @@
+// meshdexctl: the command-line client of meshdex.
+// Exit codes: 0 ok, 1 error (message on stderr), 2 usage.
+#include <cstdlib>
+#include <iostream>
+
+#include "CLI/CLI.hpp"
+#include "clients/cli/commands.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+
+namespace {
+
+constexpr int kUsageError = 2;
+
+std::string DefaultServer() {
+  const char* env = std::getenv("MESHDEX_SERVER");
+  return env != nullptr && *env != '\0' ? env : "127.0.0.1:50051";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using meshdex::cli::OutputFormat;
+  CLI::App app{"meshdexctl: register, find and follow data products in a meshdex catalog."};
+  app.require_subcommand(1);
+  std::string server = DefaultServer();
+  std::string output = "table";
+  int timeout = 30;
+  app.add_option("--server", server, "meshdexd gRPC address (env MESHDEX_SERVER)")
+      ->capture_default_str();
+  app.add_option("-o,--output", output, "Output format: table, json or yaml")
+      ->check(CLI::IsMember({"table", "json", "yaml"}))
+      ->capture_default_str();
+  app.add_option("--timeout", timeout, "Seconds to wait for each call")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+
+  meshdex::cli::Session session;
+  int exit_code = 0;
+  // Commands run after parsing succeeded, from their callbacks.
+  auto run = [&](auto command) {
+    return [&, command] {
+      session.format = output == "json" ? OutputFormat::kJson
+                       : output == "yaml" ? OutputFormat::kYaml
+                                          : OutputFormat::kTable;
+      session.timeout_seconds = timeout;
+      session.catalog = meshdex::v1::CatalogService::NewStub(
+          grpc::CreateChannel(server, grpc::InsecureChannelCredentials()));
+      exit_code = command();
+    };
+  };
+
+  std::vector<std::string> files;
+  bool dry_run = false;
+  auto* apply = app.add_subcommand("apply", "Create or update products from YAML/JSON documents");
+  apply->add_option("-f,--filename", files, "File, directory or - for stdin (repeatable)")
+      ->required();
+  apply->add_flag("--dry-run", dry_run, "Validate and show the result without storing it");
+  apply->callback(run([&] { return ApplyCommand(session, files, dry_run); }));
+
+  auto* get = app.add_subcommand("get", "Show products");
+  get->require_subcommand(1);
+  std::string domain;
+  auto* get_products = get->add_subcommand("products", "List products, optionally of one domain");
+  get_products->add_option("domain", domain, "Domain to list");
+  get_products->callback(run([&] { return GetProductsCommand(session, domain); }));
+  std::string urn;
+  int64_t revision = 0;
+  auto* get_product = get->add_subcommand("product", "Show one product");
+  get_product->add_option("urn", urn, "Product URN (urn:dp:<domain>:<name>)")->required();
+  get_product->add_option("--revision", revision, "Revision (default: latest)");
+  get_product->callback(run([&] { return GetProductCommand(session, urn, revision); }));
+
+  auto* describe = app.add_subcommand("describe", "Describe a product for people");
+  describe->add_option("urn", urn, "Product URN")->required();
+  describe->callback(run([&] { return DescribeCommand(session, urn); }));
+
+  int64_t expected_revision = 0;
+  auto* del = app.add_subcommand("delete", "Delete a product (its history is kept)");
+  del->add_option("urn", urn, "Product URN")->required();
+  del->add_option("--expected-revision", expected_revision,
+                  "Only delete if the product is at this revision");
+  del->callback(run([&] { return DeleteCommand(session, urn, expected_revision); }));
+
+  auto* history = app.add_subcommand("history", "List a product's revisions");
+  history->add_option("urn", urn, "Product URN")->required();
+  history->callback(run([&] { return HistoryCommand(session, urn); }));
+
+  std::string address;
+  auto* resolve = app.add_subcommand("resolve", "Find the product and port owning an address");
+  resolve->add_option("address", address, "Physical address, e.g. kafka://host:9092/topic")
+      ->required();
+  resolve->callback(run([&] { return ResolveCommand(session, address); }));
+
+  uint64_t from = 0;
+  auto* watch = app.add_subcommand("watch", "Stream catalog changes (replay, then follow)");
+  watch->add_option("--from", from, "First change-log sequence to show (default: the beginning)");
+  watch->callback(run([&] { return WatchCommand(session, from); }));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::CallForAllHelp& help) {
+    return app.exit(help);
+  } catch (const CLI::ParseError& error) {
+    app.exit(error);
+    return kUsageError;
+  }
+  return exit_code;
+}

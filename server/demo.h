@@ -1,0 +1,17 @@
+// The demo mesh: realistic products across several domains (server/demo/*.yaml,
+// compiled into the binary), loaded by `meshdexd --demo` into an empty store.
+#ifndef MESHDEX_SERVER_DEMO_H_
+#define MESHDEX_SERVER_DEMO_H_
+
+#include "absl/status/statusor.h"
+#include "server/catalog/catalog.h"
+
+namespace meshdex::server {
+
+// Applies every demo document. Returns the number of products applied; fails
+// on the first document the catalog rejects (a bug in the demo data).
+absl::StatusOr<int> LoadDemoMesh(catalog::Catalog& catalog);
+
+}  // namespace meshdex::server
+
+#endif  // MESHDEX_SERVER_DEMO_H_

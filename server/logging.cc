@@ -1,0 +1,54 @@
+#include "server/logging.h"
+
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "nlohmann/json.hpp"
+#include "spdlog/pattern_formatter.h"
+#include "spdlog/sinks/stdout_color_sinks.h"
+#include "spdlog/spdlog.h"
+
+namespace meshdex::server {
+namespace {
+
+// Formats each record as one JSON object; the message is escaped by a real
+// JSON serialiser so quotes and control characters cannot break the line.
+class JsonFormatter final : public spdlog::formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+    nlohmann::json line = {
+        {"time", absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::FromChrono(msg.time),
+                                  absl::UTCTimeZone())},
+        {"level", std::string(spdlog::level::to_string_view(msg.level).data(),
+                              spdlog::level::to_string_view(msg.level).size())},
+        {"msg", std::string(msg.payload.data(), msg.payload.size())},
+    };
+    std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    text.push_back('\n');
+    dest.append(text.data(), text.data() + text.size());
+  }
+  std::unique_ptr<spdlog::formatter> clone() const override {
+    return std::make_unique<JsonFormatter>();
+  }
+};
+
+}  // namespace
+
+absl::Status ConfigureLogging(absl::string_view format) {
+  auto logger = spdlog::stderr_color_mt("meshdexd");
+  if (format == "json") {
+    logger->set_formatter(std::make_unique<JsonFormatter>());
+  } else if (format == "text") {
+    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ %v");
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--log_format: want text or json, got \"", format, "\""));
+  }
+  spdlog::set_default_logger(logger);
+  spdlog::flush_on(spdlog::level::info);
+  return absl::OkStatus();
+}
+
+}  // namespace meshdex::server

@@ -1,0 +1,198 @@
+// meshdexd: the meshdex catalog server. Wires the store, the catalog core and
+// the transports together and owns the process lifecycle: start, ready file,
+// graceful stop on SIGTERM/SIGINT.
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
+#include "nlohmann/json.hpp"
+#include "server/api/catalog_service.h"
+#include "server/catalog/catalog.h"
+#include "server/demo.h"
+#include "server/http/gateway.h"
+#include "server/listen_address.h"
+#include "server/logging.h"
+#include "spdlog/spdlog.h"
+#include "storage/store.h"
+
+ABSL_FLAG(std::string, data_dir, "./meshdex-data", "Directory holding the store and the index.");
+ABSL_FLAG(std::string, grpc_listen, "127.0.0.1:50051", "gRPC listen address (port 0 = pick a free one).");
+ABSL_FLAG(std::string, http_listen, "127.0.0.1:8080", "HTTP listen address (port 0 = pick a free one).");
+ABSL_FLAG(std::string, ready_file, "",
+          "Once serving, write {\"grpc\":\"host:port\",\"http\":\"host:port\"} to this file.");
+ABSL_FLAG(bool, demo, false, "Load the demo mesh into an empty data dir.");
+ABSL_FLAG(std::string, log_format, "text", "Log format: text or json.");
+ABSL_FLAG(bool, sync_writes, true, "fsync the write-ahead log before acknowledging a write.");
+ABSL_FLAG(bool, insecure, false,
+          "Allow listening on non-loopback addresses without authentication.");
+ABSL_FLAG(int, shutdown_grace_seconds, 10,
+          "On SIGTERM, how long in-flight calls may take before they are cancelled.");
+
+namespace meshdex::server {
+namespace {
+
+// Writes the ready file atomically (temp file + rename) so a reader never sees
+// a partial document.
+absl::Status WriteReadyFile(const std::string& path, const ListenAddress& grpc,
+                            const ListenAddress& http) {
+  nlohmann::json ready = {{"grpc", grpc.ToString()}, {"http", http.ToString()}};
+  std::string temp = path + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::trunc);
+    out << ready.dump() << "\n";
+    if (!out.good()) return absl::UnavailableError(absl::StrCat("--ready_file: cannot write ", temp));
+  }
+  std::error_code error;
+  std::filesystem::rename(temp, path, error);
+  if (error) return absl::UnavailableError(absl::StrCat("--ready_file: ", error.message()));
+  return absl::OkStatus();
+}
+
+// Blocks SIGTERM/SIGINT in every thread (call before starting any) so that
+// WaitForTerminationSignal can take them synchronously.
+sigset_t BlockTerminationSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+int WaitForTerminationSignal(const sigset_t& signals) {
+  int signal = 0;
+  sigwait(&signals, &signal);
+  return signal;
+}
+
+absl::Status CheckListenPolicy(const ListenAddress& grpc, const ListenAddress& http) {
+  if (absl::GetFlag(FLAGS_insecure)) {
+    spdlog::warn("--insecure: serving without authentication; every caller is admin");
+    return absl::OkStatus();
+  }
+  for (const ListenAddress* address : {&grpc, &http}) {
+    if (!address->IsLoopback()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "refusing to listen on non-loopback ", address->ToString(),
+          " without authentication; pass --insecure to do it deliberately"));
+    }
+  }
+  spdlog::warn("no authentication configured: serving loopback only, every caller is admin");
+  return absl::OkStatus();
+}
+
+absl::Status Run() {
+  if (absl::Status status = ConfigureLogging(absl::GetFlag(FLAGS_log_format)); !status.ok()) {
+    return status;
+  }
+  absl::StatusOr<ListenAddress> grpc_address =
+      ParseListenAddress(absl::GetFlag(FLAGS_grpc_listen), "--grpc_listen");
+  if (!grpc_address.ok()) return grpc_address.status();
+  absl::StatusOr<ListenAddress> http_address =
+      ParseListenAddress(absl::GetFlag(FLAGS_http_listen), "--http_listen");
+  if (!http_address.ok()) return http_address.status();
+  if (absl::Status status = CheckListenPolicy(*grpc_address, *http_address); !status.ok()) {
+    return status;
+  }
+  const sigset_t signals = BlockTerminationSignals();
+
+  const std::filesystem::path data_dir = absl::GetFlag(FLAGS_data_dir);
+  std::error_code error;
+  std::filesystem::create_directories(data_dir, error);
+  if (error) {
+    return absl::UnavailableError(
+        absl::StrCat("--data_dir: cannot create ", data_dir.string(), ": ", error.message()));
+  }
+  absl::StatusOr<std::unique_ptr<storage::Store>> store = storage::Store::Open(
+      {.path = (data_dir / "store").string(), .sync_writes = absl::GetFlag(FLAGS_sync_writes)});
+  if (!store.ok()) return store.status();
+  spdlog::info("store open at {} (last sequence {})", (*store)->path(), (*store)->LastSequence());
+
+  catalog::Catalog catalog(**store);
+  if (absl::GetFlag(FLAGS_demo)) {
+    if ((*store)->LastSequence() == 0) {
+      absl::StatusOr<int> loaded = LoadDemoMesh(catalog);
+      if (!loaded.ok()) return loaded.status();
+      spdlog::info("demo mesh loaded: {} products", *loaded);
+    } else {
+      spdlog::info("--demo: data dir is not empty, demo mesh not loaded");
+    }
+  }
+
+  absl::Notification shutting_down;
+  api::CatalogService catalog_service(catalog, **store, shutting_down);
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int grpc_port = 0;
+  builder.AddListeningPort(grpc_address->ToString(), grpc::InsecureServerCredentials(), &grpc_port);
+  builder.RegisterService(&catalog_service);
+  std::unique_ptr<grpc::Server> grpc_server = builder.BuildAndStart();
+  if (grpc_server == nullptr || grpc_port == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("--grpc_listen: cannot listen on ", grpc_address->ToString(), " (in use?)"));
+  }
+  grpc_address->port = grpc_port;
+  grpc_server->GetHealthCheckService()->SetServingStatus(true);
+
+  http::HttpGateway gateway([&shutting_down] { return !shutting_down.HasBeenNotified(); });
+  absl::StatusOr<ListenAddress> http_bound = gateway.Start(*http_address);
+  if (!http_bound.ok()) {
+    grpc_server->Shutdown();
+    return http_bound.status();
+  }
+
+  if (const std::string ready_file = absl::GetFlag(FLAGS_ready_file); !ready_file.empty()) {
+    if (absl::Status status = WriteReadyFile(ready_file, *grpc_address, *http_bound); !status.ok()) {
+      grpc_server->Shutdown();
+      gateway.Stop();
+      return status;
+    }
+  }
+  spdlog::info("meshdexd serving: gRPC on {}, HTTP on http://{}/", grpc_address->ToString(),
+               http_bound->ToString());
+
+  int signal = WaitForTerminationSignal(signals);
+  spdlog::info("received {}, shutting down", signal == SIGTERM ? "SIGTERM" : "SIGINT");
+  const absl::Time stop_start = absl::Now();
+  grpc_server->GetHealthCheckService()->SetServingStatus(false);
+  shutting_down.Notify();
+  gateway.Stop();
+  grpc_server->Shutdown(std::chrono::system_clock::now() +
+                        std::chrono::seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
+  const absl::Duration drain = absl::Now() - stop_start;
+  grpc_server.reset();
+  store->reset();
+  spdlog::info("meshdexd stopped in {} ms (gRPC drain {} ms)",
+               absl::ToInt64Milliseconds(absl::Now() - stop_start), absl::ToInt64Milliseconds(drain));
+  return absl::OkStatus();
+}
+
+}  // namespace
+}  // namespace meshdex::server
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "meshdex catalog server.\nUsage: meshdexd [--data_dir=DIR] [--grpc_listen=HOST:PORT] "
+      "[--http_listen=HOST:PORT] [--demo] [--ready_file=PATH]");
+  absl::ParseCommandLine(argc, argv);
+  absl::Status status = meshdex::server::Run();
+  if (!status.ok()) {
+    spdlog::error("meshdexd: {}", status.ToString());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,185 @@
+// meshdexctl against the real meshdexd: the README tour, multi-document and
+// directory input, output formats, and exit codes (0 ok, 1 error, 2 usage).
+#include <filesystem>
+#include <fstream>
+
+#include "gtest/gtest.h"
+#include "tests/testing/run_command.h"
+#include "tests/testing/server_process.h"
+#include "tests/testing/temp_dir.h"
+
+namespace meshdex {
+namespace {
+
+using testing::CommandResult;
+
+constexpr char kShipments[] = R"(apiVersion: meshdex.io/v1
+kind: DataProduct
+metadata:
+  domain: logistics
+  name: shipments
+  labels: {tier: gold}
+spec:
+  title: Shipments
+  description: Every parcel movement, as events, within 5 minutes.
+  owner: {team: logistics-core, email: logistics@example.com}
+  version: 1.10.0
+  lifecycle: production
+  tags: [shipping, events]
+  outputPorts:
+    - name: events
+      kind: kafka
+      address: kafka://broker.logistics:9092/logistics.shipments.v1
+      format: avro
+      schema:
+        fields:
+          - {name: shipment_id, type: string, required: true}
+          - {name: customer_email, type: string, classification: pii}
+      slo: {freshnessSeconds: 900, availabilityPercent: 99.9}
+)";
+
+constexpr char kTwoProducts[] = R"(apiVersion: meshdex.io/v1
+kind: DataProduct
+metadata: {domain: sales, name: orders}
+spec:
+  version: 2.0.0
+  outputPorts:
+    - {name: table, kind: sql, address: "postgres://db.sales:5432/shop.public.orders"}
+---
+apiVersion: meshdex.io/v1
+kind: DataProduct
+metadata: {domain: sales, name: customers}
+spec:
+  version: 0.1.0
+  outputPorts:
+    - {name: files, kind: s3, address: "s3://sales-lake/customers/"}
+)";
+
+class CliIntegrationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<testing::ServerProcess>(dir_.Sub("data"));
+    ASSERT_TRUE(server_->Start());
+  }
+
+  CommandResult Ctl(std::vector<std::string> args, const std::string& stdin_text = "") {
+    args.insert(args.begin(), {testing::BinaryPath("meshdexctl"), "--server", server_->grpc_address()});
+    return testing::RunCommand(args, stdin_text);
+  }
+
+  std::string WriteFile(const std::string& name, const std::string& text) {
+    std::string path = dir_.Sub(name);
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+    std::ofstream(path) << text;
+    return path;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<testing::ServerProcess> server_;
+};
+
+TEST_F(CliIntegrationTest, TourApplyGetResolveHistory) {
+  std::string file = WriteFile("shipments.yaml", kShipments);
+  CommandResult applied = Ctl({"apply", "-f", file});
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  EXPECT_NE(applied.out.find("urn:dp:logistics:shipments created (revision 1)"), std::string::npos)
+      << applied.out;
+
+  CommandResult again = Ctl({"apply", "-f", file});
+  EXPECT_NE(again.out.find("unchanged (revision 1)"), std::string::npos) << again.out;
+
+  CommandResult list = Ctl({"get", "products", "logistics"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("urn:dp:logistics:shipments"), std::string::npos);
+  // A numeric-looking version keeps its text (1.10.0, not 1.1).
+  EXPECT_NE(list.out.find("1.10.0"), std::string::npos) << list.out;
+
+  CommandResult yaml = Ctl({"-o", "yaml", "get", "product", "urn:dp:logistics:shipments"});
+  ASSERT_EQ(yaml.exit_code, 0) << yaml.err;
+  EXPECT_NE(yaml.out.find("customer_email"), std::string::npos);
+  EXPECT_NE(yaml.out.find("revision"), std::string::npos);
+  // What get prints can be applied back as is, and changes nothing.
+  CommandResult reapplied = Ctl({"apply", "-f", "-"}, yaml.out);
+  ASSERT_EQ(reapplied.exit_code, 0) << reapplied.err;
+  EXPECT_NE(reapplied.out.find("unchanged"), std::string::npos) << reapplied.out;
+
+  CommandResult resolved = Ctl({"resolve", "kafka://BROKER.logistics/logistics.shipments.v1"});
+  ASSERT_EQ(resolved.exit_code, 0) << resolved.err;
+  EXPECT_NE(resolved.out.find("urn:dp:logistics:shipments"), std::string::npos);
+  EXPECT_NE(resolved.out.find("events"), std::string::npos);
+
+  CommandResult described = Ctl({"describe", "urn:dp:logistics:shipments"});
+  ASSERT_EQ(described.exit_code, 0) << described.err;
+  EXPECT_NE(described.out.find("logistics-core <logistics@example.com>"), std::string::npos)
+      << described.out;
+  EXPECT_NE(described.out.find("pii"), std::string::npos);
+
+  ASSERT_EQ(Ctl({"delete", "urn:dp:logistics:shipments"}).exit_code, 0);
+  CommandResult history = Ctl({"history", "urn:dp:logistics:shipments"});
+  ASSERT_EQ(history.exit_code, 0) << history.err;
+  EXPECT_NE(history.out.find("created"), std::string::npos);
+  EXPECT_NE(history.out.find("deleted"), std::string::npos);
+  CommandResult gone = Ctl({"get", "product", "urn:dp:logistics:shipments"});
+  EXPECT_EQ(gone.exit_code, 1);
+  EXPECT_NE(gone.err.find("NOT_FOUND"), std::string::npos) << gone.err;
+}
+
+TEST_F(CliIntegrationTest, MultiDocumentFilesDirectoriesAndDryRun) {
+  std::string dir = dir_.Sub("products");
+  WriteFile("products/a.yaml", kTwoProducts);
+  WriteFile("products/b.yml", kShipments);
+  WriteFile("products/notes.txt", "not a descriptor");
+
+  CommandResult dry = Ctl({"apply", "--dry-run", "-f", dir});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("[dry run]"), std::string::npos);
+  CommandResult none = Ctl({"get", "products"});
+  EXPECT_EQ(none.out.find("urn:dp:"), std::string::npos) << none.out;
+
+  CommandResult applied = Ctl({"apply", "-f", dir});
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  CommandResult all = Ctl({"-o", "json", "get", "products"});
+  EXPECT_NE(all.out.find("urn:dp:sales:orders"), std::string::npos);
+  EXPECT_NE(all.out.find("urn:dp:sales:customers"), std::string::npos);
+  EXPECT_NE(all.out.find("urn:dp:logistics:shipments"), std::string::npos);
+}
+
+TEST_F(CliIntegrationTest, UnknownFieldIsAnErrorNamingItAndAppliesNothing) {
+  std::string text = std::string(kTwoProducts) + "\n---\n" +
+                     "apiVersion: meshdex.io/v1\nkind: DataProduct\nmetadata: {domain: x, name: y}\n"
+                     "spec:\n  version: 1.0.0\n  outputPorts:\n    - {name: p, kind: s3, adress: s3://b/c}\n";
+  CommandResult result = Ctl({"apply", "-f", "-"}, text);
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("adress"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("document 3"), std::string::npos) << result.err;
+  EXPECT_EQ(Ctl({"get", "products"}).out.find("urn:dp:sales"), std::string::npos);
+}
+
+TEST_F(CliIntegrationTest, ServerErrorsExitOneWithTheMessage) {
+  std::string text = kShipments;
+  text.replace(text.find("kafka://broker"), 5, "ftp");
+  CommandResult result = Ctl({"apply", "-f", "-"}, text);
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("INVALID_ARGUMENT"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("spec.outputPorts[0].address"), std::string::npos) << result.err;
+}
+
+TEST_F(CliIntegrationTest, UsageErrorsExitTwo) {
+  EXPECT_EQ(Ctl({}).exit_code, 2);
+  EXPECT_EQ(Ctl({"frobnicate"}).exit_code, 2);
+  EXPECT_EQ(Ctl({"apply"}).exit_code, 2);
+  EXPECT_EQ(Ctl({"-o", "xml", "get", "products"}).exit_code, 2);
+  CommandResult help = Ctl({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("apply"), std::string::npos);
+}
+
+TEST_F(CliIntegrationTest, UnreachableServerIsAnError) {
+  CommandResult result = testing::RunCommand(
+      {testing::BinaryPath("meshdexctl"), "--server", "127.0.0.1:1", "--timeout", "2", "get", "products"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("UNAVAILABLE"), std::string::npos) << result.err;
+}
+
+}  // namespace
+}  // namespace meshdex
