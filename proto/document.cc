@@ -85,7 +85,11 @@ std::string DocumentError(int index, absl::string_view message) {
 std::string Quote(absl::string_view text) {
   constexpr std::size_t kMaxShown = 60;
   if (text.size() <= kMaxShown) return absl::StrCat("\"", text, "\"");
-  return absl::StrCat("\"", text.substr(0, kMaxShown), "...\"");
+  std::size_t cut = kMaxShown;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
+    --cut;  // not inside a UTF-8 sequence
+  }
+  return absl::StrCat("\"", text.substr(0, cut), "...\"");
 }
 
 std::string Describe(const Node& node) {
@@ -162,7 +166,8 @@ class TreeBuilder {
   // Items completed so far in a top-level sequence (a JSON array of
   // documents), to say which document a syntax error is in.
   std::size_t CompletedTopLevelItems() const {
-    if (stack_.empty() || stack_.front().node->kind != Kind::kSequence) return 0;
+    if (stack_.empty() || stack_.front().node->kind != Kind::kSequence)
+      return 0;
     return stack_.front().node->children.size();
   }
 
@@ -187,17 +192,18 @@ class TreeBuilder {
       throw TreeError{line, column, "alias to an unknown anchor"};
     }
     if (!it->second->complete) {
-      throw TreeError{line, column,
-                      "alias to a collection that contains it (recursive alias)"};
+      throw TreeError{
+          line, column,
+          "alias to a collection that contains it (recursive alias)"};
     }
     Attach(it->second);
   }
 
   void BeginCollection(Kind kind, int line, int column, Anchor anchor) {
     if (stack_.size() >= static_cast<std::size_t>(kMaxNestingDepth)) {
-      throw TreeError{line, column,
-                      absl::StrCat("nesting deeper than ", kMaxNestingDepth,
-                                   " levels")};
+      throw TreeError{
+          line, column,
+          absl::StrCat("nesting deeper than ", kMaxNestingDepth, " levels")};
     }
     Node* node = NewNode(kind, line, column);
     node->complete = false;
@@ -224,9 +230,9 @@ class TreeBuilder {
 
   Node* NewNode(Kind kind, int line, int column) {
     if (++node_count_ > kMaxNodes) {
-      throw TreeError{line, column,
-                      absl::StrCat("more than ", kMaxNodes,
-                                   " values in the input")};
+      throw TreeError{
+          line, column,
+          absl::StrCat("more than ", kMaxNodes, " values in the input")};
     }
     Node& node = arena_->nodes.emplace_back();
     node.kind = kind;
@@ -348,7 +354,8 @@ class DocumentCollector {
   std::vector<const Node*> roots_;
 };
 
-// -- YAML input ----------------------------------------------------------------
+// -- YAML input
+// ----------------------------------------------------------------
 
 struct FlowViolation {
   std::size_t offset;
@@ -419,9 +426,8 @@ class FlowCollectionScanner {
       if ((c == '[' || c == '{') && (node_start || flow_depth > 0)) {
         if (flow_depth == 0) flow_start = pos_;
         if (++flow_depth > kMaxNestingDepth) {
-          return FlowViolation{pos_,
-                               absl::StrCat("nesting deeper than ",
-                                            kMaxNestingDepth, " levels")};
+          return FlowViolation{pos_, absl::StrCat("nesting deeper than ",
+                                                  kMaxNestingDepth, " levels")};
         }
         node_start = true;
         ++pos_;
@@ -561,7 +567,8 @@ class YamlEventAdapter : public YAML::EventHandler {
                         anchor);
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&,
-                       YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+                       YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
     builder_->BeginCollection(Kind::kSequence, mark.line + 1, mark.column + 1,
                               anchor);
   }
@@ -591,7 +598,7 @@ std::string TabHint(absl::string_view text, int line) {
   const std::size_t indent_end = text.find_first_not_of(" \t", start);
   const absl::string_view indent = text.substr(
       start, indent_end == absl::string_view::npos ? absl::string_view::npos
-                                                  : indent_end - start);
+                                                   : indent_end - start);
   if (!absl::StrContains(indent, '\t')) return "";
   return "; tabs cannot be used for indentation, use spaces";
 }
@@ -613,9 +620,9 @@ absl::StatusOr<std::vector<const Node*>> ParseYaml(absl::string_view text,
     while (parser.HandleNextDocument(adapter)) {
     }
   } catch (const TreeError& e) {
-    error = DocumentError(
-        e.document >= 0 ? e.document : adapter.current_document(),
-        absl::StrCat(e.message, At(e.line, e.column)));
+    error =
+        DocumentError(e.document >= 0 ? e.document : adapter.current_document(),
+                      absl::StrCat(e.message, At(e.line, e.column)));
   } catch (const YAML::Exception& e) {
     const int line = e.mark.line + 1;
     error = DocumentError(
@@ -625,7 +632,8 @@ absl::StatusOr<std::vector<const Node*>> ParseYaml(absl::string_view text,
   if (violation.has_value()) {
     const absl::string_view before = text.substr(0, violation->offset);
     const std::size_t line_start = before.rfind('\n');
-    const int line = static_cast<int>(std::count(before.begin(), before.end(), '\n')) + 1;
+    const int line =
+        static_cast<int>(std::count(before.begin(), before.end(), '\n')) + 1;
     const int column = static_cast<int>(
         violation->offset -
         (line_start == absl::string_view::npos ? 0 : line_start + 1) + 1);
@@ -637,7 +645,8 @@ absl::StatusOr<std::vector<const Node*>> ParseYaml(absl::string_view text,
   return documents.TakeRoots();
 }
 
-// -- JSON input ----------------------------------------------------------------
+// -- JSON input
+// ----------------------------------------------------------------
 
 // nlohmann SAX events into a TreeBuilder. JSON has no positions per value, so
 // nodes carry none; the parser itself is iterative, so depth is safe.
@@ -724,10 +733,11 @@ absl::StatusOr<std::vector<const Node*>> ParseJson(
   builder.BeginDocument();
   try {
     if (!nlohmann::json::sax_parse(text.begin(), text.end(), &adapter)) {
-      *syntax_error_position = std::max<std::size_t>(adapter.syntax_error_position(), 1);
-      return absl::InvalidArgumentError(DocumentError(
-          static_cast<int>(builder.CompletedTopLevelItems()),
-          adapter.syntax_error().value_or("invalid JSON")));
+      *syntax_error_position =
+          std::max<std::size_t>(adapter.syntax_error_position(), 1);
+      return absl::InvalidArgumentError(
+          DocumentError(static_cast<int>(builder.CompletedTopLevelItems()),
+                        adapter.syntax_error().value_or("invalid JSON")));
     }
     documents.AddRoot(builder.root());
   } catch (const TreeError& e) {
@@ -753,7 +763,8 @@ bool FailedPastFirstJsonToken(absl::string_view text, std::size_t position) {
   return first_token != absl::string_view::npos && position > first_token + 1;
 }
 
-// -- Schema-less rendering -----------------------------------------------------
+// -- Schema-less rendering
+// -----------------------------------------------------
 
 bool IsJsonNumber(absl::string_view s) {
   std::size_t i = 0;
@@ -857,8 +868,8 @@ class GenericJsonWriter {
 };
 
 // Value of the scalar `names` key of a document ("" when absent or null).
-absl::StatusOr<std::string> TopLevelString(const Node& root,
-                                           std::initializer_list<absl::string_view> names) {
+absl::StatusOr<std::string> TopLevelString(
+    const Node& root, std::initializer_list<absl::string_view> names) {
   for (std::size_t i = 0; i < root.children.size(); i += 2) {
     const Node& key = *root.children[i];
     if (std::find(names.begin(), names.end(), key.text) == names.end()) {
@@ -878,9 +889,9 @@ absl::StatusOr<std::string> TopLevelString(const Node& root,
 absl::StatusOr<std::vector<ResourceDocument>> ParseDocumentsOrThrow(
     absl::string_view text, const ParseOptions& options) {
   if (text.size() > options.max_input_bytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("input is ", text.size(), " bytes, more than the limit of ",
-                     options.max_input_bytes, " bytes"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "input is ", text.size(), " bytes, more than the limit of ",
+        options.max_input_bytes, " bytes"));
   }
   if (absl::StartsWith(text, "\xEF\xBB\xBF")) text.remove_prefix(3);  // BOM
 
@@ -929,9 +940,17 @@ absl::StatusOr<std::vector<ResourceDocument>> ParseDocumentsOrThrow(
   return documents;
 }
 
-// -- Conversion to a message ---------------------------------------------------
+// -- Conversion to a message
+// ---------------------------------------------------
 
-enum class WellKnown { kNone, kTimestamp, kDuration, kFieldMask, kWrapper, kFreeForm };
+enum class WellKnown {
+  kNone,
+  kTimestamp,
+  kDuration,
+  kFieldMask,
+  kWrapper,
+  kFreeForm
+};
 
 WellKnown ClassifyMessage(const Descriptor& type) {
   switch (type.well_known_type()) {
@@ -962,7 +981,8 @@ WellKnown ClassifyMessage(const Descriptor& type) {
 }
 
 // A field by its JSON (lowerCamelCase) or proto (snake_case) name.
-const FieldDescriptor* FindField(const Descriptor& type, absl::string_view name) {
+const FieldDescriptor* FindField(const Descriptor& type,
+                                 absl::string_view name) {
   for (int i = 0; i < type.field_count(); ++i) {
     const FieldDescriptor* field = type.field(i);
     if (field->json_name() == name || field->name() == name) return field;
@@ -977,7 +997,8 @@ std::size_t EditDistance(absl::string_view a, absl::string_view b) {
     std::size_t diagonal = row[0];
     row[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t substitution = diagonal + (a[i - 1] != b[j - 1] ? 1 : 0);
+      const std::size_t substitution =
+          diagonal + (a[i - 1] != b[j - 1] ? 1 : 0);
       diagonal = row[j];
       row[j] = std::min({row[j] + 1, row[j - 1] + 1, substitution});
     }
@@ -992,8 +1013,9 @@ std::string Suggestion(const Descriptor& type, absl::string_view name) {
   std::size_t best_distance = kMaxTypos + 1;
   for (int i = 0; i < type.field_count(); ++i) {
     const FieldDescriptor* field = type.field(i);
-    const std::size_t distance = std::min(EditDistance(name, field->json_name()),
-                                          EditDistance(name, field->name()));
+    const std::size_t distance =
+        std::min(EditDistance(name, field->json_name()),
+                 EditDistance(name, field->name()));
     if (distance < best_distance) {
       best = field;
       best_distance = distance;
@@ -1030,7 +1052,8 @@ std::optional<IntegerValue> ParseIntegerNotation(absl::string_view s) {
     if (c >= 'a' && c <= 'f') digit = static_cast<unsigned>(c - 'a' + 10);
     if (c >= 'A' && c <= 'F') digit = static_cast<unsigned>(c - 'A' + 10);
     if (digit >= base) return std::nullopt;
-    if (value.magnitude > (std::numeric_limits<std::uint64_t>::max() - digit) / base) {
+    if (value.magnitude >
+        (std::numeric_limits<std::uint64_t>::max() - digit) / base) {
       return std::nullopt;
     }
     value.magnitude = value.magnitude * base + digit;
@@ -1060,16 +1083,20 @@ FloatParse ParseFloatNotation(absl::string_view s, double* value) {
   }
   std::size_t i = 0;
   std::size_t digit_count = 0;
-  while (i < body.size() && body[i] >= '0' && body[i] <= '9') ++i, ++digit_count;
+  while (i < body.size() && body[i] >= '0' && body[i] <= '9')
+    ++i, ++digit_count;
   if (i < body.size() && body[i] == '.') {
     ++i;
-    while (i < body.size() && body[i] >= '0' && body[i] <= '9') ++i, ++digit_count;
+    while (i < body.size() && body[i] >= '0' && body[i] <= '9')
+      ++i, ++digit_count;
   }
-  if (digit_count > 0 && i < body.size() && (body[i] == 'e' || body[i] == 'E')) {
+  if (digit_count > 0 && i < body.size() &&
+      (body[i] == 'e' || body[i] == 'E')) {
     ++i;
     if (i < body.size() && (body[i] == '+' || body[i] == '-')) ++i;
     std::size_t exponent_digits = 0;
-    while (i < body.size() && body[i] >= '0' && body[i] <= '9') ++i, ++exponent_digits;
+    while (i < body.size() && body[i] >= '0' && body[i] <= '9')
+      ++i, ++exponent_digits;
     if (exponent_digits == 0) digit_count = 0;
   }
   if (digit_count == 0 || i != body.size()) {
@@ -1082,7 +1109,8 @@ FloatParse ParseFloatNotation(absl::string_view s, double* value) {
   double magnitude = 0;
   const absl::from_chars_result result =
       absl::from_chars(body.data(), body.data() + body.size(), magnitude);
-  if (result.ec == std::errc::result_out_of_range) return FloatParse::kOutOfRange;
+  if (result.ec == std::errc::result_out_of_range)
+    return FloatParse::kOutOfRange;
   *value = negative ? -magnitude : magnitude;
   return FloatParse::kOk;
 }
@@ -1090,7 +1118,8 @@ FloatParse ParseFloatNotation(absl::string_view s, double* value) {
 // Integer notation, or a floating-point number with an integral value (JSON
 // writers may print 900 as 900.0 or 9e2). `*out_of_range` tells a number too
 // large for 64 bits from text that is no integer at all.
-std::optional<IntegerValue> ParseInteger(absl::string_view s, bool* out_of_range) {
+std::optional<IntegerValue> ParseInteger(absl::string_view s,
+                                         bool* out_of_range) {
   *out_of_range = false;
   if (std::optional<IntegerValue> value = ParseIntegerNotation(s)) return value;
   double d = 0;
@@ -1154,7 +1183,8 @@ class PathScope {
 // checking every value against the descriptor so errors can name the path.
 class MessageJsonWriter {
  public:
-  absl::StatusOr<std::string> Convert(const Node& root, const Descriptor& type) {
+  absl::StatusOr<std::string> Convert(const Node& root,
+                                      const Descriptor& type) {
     absl::Status status = WriteMessage(root, type, /*top_level=*/true);
     if (!status.ok()) return status;
     return std::move(out_);
@@ -1162,8 +1192,8 @@ class MessageJsonWriter {
 
  private:
   absl::Status Error(const Node& node, absl::string_view message) const {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path_, path_.empty() ? "" : ": ", message, At(node)));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path_, path_.empty() ? "" : ": ", message, At(node)));
   }
 
   // Counts a collection level; fails beyond kMaxNestingDepth.
@@ -1195,8 +1225,8 @@ class MessageJsonWriter {
       const FieldDescriptor* field = FindField(type, key.text);
       if (field == nullptr) {
         // The envelope of every document; skipped for messages without it.
-        if (top_level && (key.text == "apiVersion" || key.text == "api_version" ||
-                          key.text == "kind")) {
+        if (top_level && (key.text == "apiVersion" ||
+                          key.text == "api_version" || key.text == "kind")) {
           continue;
         }
         PathScope scope(&path_, FieldSuffix(key.text));
@@ -1206,9 +1236,9 @@ class MessageJsonWriter {
       PathScope scope(&path_, FieldSuffix(field->json_name()));
       const auto [previous, inserted] = seen.emplace(field->number(), key.text);
       if (!inserted) {
-        return Error(key, absl::StrCat("field given twice (as ",
-                                       previous->second, " and ", key.text,
-                                       ")"));
+        return Error(key,
+                     absl::StrCat("field given twice (as ", previous->second,
+                                  " and ", key.text, ")"));
       }
       if (value.kind == Kind::kNull) continue;
       if (!first) out_.push_back(',');
@@ -1267,7 +1297,8 @@ class MessageJsonWriter {
       first = false;
       AppendJsonString(*json_key, &out_);
       out_.push_back(':');
-      if (absl::Status status = WriteSingular(value, value_field); !status.ok()) {
+      if (absl::Status status = WriteSingular(value, value_field);
+          !status.ok()) {
         return status;
       }
     }
@@ -1351,10 +1382,12 @@ class MessageJsonWriter {
 
   absl::Status WriteInteger(const Node& node, FieldDescriptor::CppType type) {
     bool out_of_range = false;
-    const std::optional<IntegerValue> value = ParseInteger(node.text, &out_of_range);
+    const std::optional<IntegerValue> value =
+        ParseInteger(node.text, &out_of_range);
     const std::string type_name = FieldDescriptor::CppTypeName(type);
     if (!value.has_value() && !out_of_range) {
-      return Error(node, absl::StrCat("expected an integer, got ", Describe(node)));
+      return Error(node,
+                   absl::StrCat("expected an integer, got ", Describe(node)));
     }
     if (!value.has_value() || !FitsIn(*value, type)) {
       return Error(node, absl::StrCat(Quote(node.text), " is out of range for ",
@@ -1368,16 +1401,20 @@ class MessageJsonWriter {
     double value = 0;
     switch (ParseFloatNotation(node.text, &value)) {
       case FloatParse::kNotANumber:
-        return Error(node, absl::StrCat("expected a number, got ", Describe(node)));
+        return Error(node,
+                     absl::StrCat("expected a number, got ", Describe(node)));
       case FloatParse::kOutOfRange:
-        return Error(node, absl::StrCat(Quote(node.text), " is out of range for ",
-                                        field.cpp_type_name()));
+        return Error(node,
+                     absl::StrCat(Quote(node.text), " is out of range for ",
+                                  field.cpp_type_name()));
       case FloatParse::kOk:
         break;
     }
-    if (field.cpp_type() == FieldDescriptor::CPPTYPE_FLOAT && std::isfinite(value) &&
+    if (field.cpp_type() == FieldDescriptor::CPPTYPE_FLOAT &&
+        std::isfinite(value) &&
         std::fabs(value) > std::numeric_limits<float>::max()) {
-      return Error(node, absl::StrCat(Quote(node.text), " is out of range for float"));
+      return Error(
+          node, absl::StrCat(Quote(node.text), " is out of range for float"));
     }
     if (std::isnan(value)) {
       out_.append("\"NaN\"");
@@ -1405,9 +1442,10 @@ class MessageJsonWriter {
       for (int i = 0; i < type.value_count(); ++i) {
         names.push_back(type.value(i)->name());
       }
-      return Error(node, absl::StrCat("unknown value ", Quote(node.text), " for ",
-                                      type.name(), "; expected one of ",
-                                      absl::StrJoin(names, ", ")));
+      return Error(
+          node,
+          absl::StrCat("unknown value ", Quote(node.text), " for ", type.name(),
+                       "; expected one of ", absl::StrJoin(names, ", ")));
     }
     AppendJsonString(node.text, &out_);
     return absl::OkStatus();
@@ -1435,16 +1473,19 @@ class MessageJsonWriter {
     }
     if (kind == WellKnown::kTimestamp) {
       google::protobuf::Timestamp timestamp;
-      if (!google::protobuf::util::TimeUtil::FromString(node.text, &timestamp)) {
-        return Error(node, absl::StrCat("expected an RFC 3339 timestamp such as "
-                                        "2024-05-01T12:00:00Z, got ",
-                                        Quote(node.text)));
+      if (!google::protobuf::util::TimeUtil::FromString(node.text,
+                                                        &timestamp)) {
+        return Error(node,
+                     absl::StrCat("expected an RFC 3339 timestamp such as "
+                                  "2024-05-01T12:00:00Z, got ",
+                                  Quote(node.text)));
       }
     } else if (kind == WellKnown::kDuration) {
       google::protobuf::Duration duration;
       if (!google::protobuf::util::TimeUtil::FromString(node.text, &duration)) {
-        return Error(node, absl::StrCat("expected a duration such as 1.5s, got ",
-                                        Quote(node.text)));
+        return Error(node,
+                     absl::StrCat("expected a duration such as 1.5s, got ",
+                                  Quote(node.text)));
       }
     }
     AppendJsonString(node.text, &out_);
@@ -1467,8 +1508,8 @@ absl::Status ToMessageOrThrow(const ResourceDocument& doc,
         ParseDocumentsOrThrow(doc.json, ParseOptions());
     if (!parsed.ok()) return parsed.status();
     if (parsed->size() != 1) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "expected one document, found ", parsed->size()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("expected one document, found ", parsed->size()));
     }
     root = parsed->front().root;
   }
@@ -1485,7 +1526,8 @@ absl::Status ToMessageOrThrow(const ResourceDocument& doc,
   return absl::OkStatus();
 }
 
-// -- Output --------------------------------------------------------------------
+// -- Output
+// --------------------------------------------------------------------
 
 absl::StatusOr<std::string> PrintJson(const google::protobuf::Message& message,
                                       bool pretty) {
@@ -1504,7 +1546,7 @@ absl::StatusOr<std::string> PrintJson(const google::protobuf::Message& message,
 struct Shape {
   enum class Kind { kFreeForm, kMessage, kList, kMap, kScalar };
   Kind kind = Kind::kFreeForm;
-  const Descriptor* message = nullptr;   // kMessage
+  const Descriptor* message = nullptr;     // kMessage
   const FieldDescriptor* field = nullptr;  // kList, kMap, kScalar
 };
 
@@ -1549,14 +1591,15 @@ Shape ItemShape(const Shape& parent) {
 // or a number (also dates and sexagesimals): such strings must be quoted.
 bool ReadsAsNonString(absl::string_view s) {
   static constexpr absl::string_view kWords[] = {
-      "~",   "null", "Null", "NULL", "true", "True", "TRUE", "false", "False",
-      "FALSE", "y",  "Y",    "yes",  "Yes",  "YES",  "n",    "N",     "no",
-      "No",  "NO",   "on",   "On",   "ON",   "off",  "Off",  "OFF"};
+      "~",     "null", "Null", "NULL", "true", "True", "TRUE", "false", "False",
+      "FALSE", "y",    "Y",    "yes",  "Yes",  "YES",  "n",    "N",     "no",
+      "No",    "NO",   "on",   "On",   "ON",   "off",  "Off",  "OFF"};
   if (std::find(std::begin(kWords), std::end(kWords), s) != std::end(kWords)) {
     return true;
   }
   absl::string_view body = s;
-  if (!body.empty() && (body[0] == '+' || body[0] == '-')) body.remove_prefix(1);
+  if (!body.empty() && (body[0] == '+' || body[0] == '-'))
+    body.remove_prefix(1);
   for (const absl::string_view special :
        {".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN"}) {
     if (body == special) return true;
@@ -1588,37 +1631,39 @@ bool NeedsQuotes(absl::string_view s) {
   }
   if (absl::StrContains("-?:,[]{}#&*!|>'\"%@`", s.front())) return true;
   if (s.front() == ' ' || s.back() == ' ' || s.back() == ':') return true;
-  if (absl::StartsWith(s, "...")) return true;
+  if (absl::StartsWith(s, "...") || s == "<<") return true;  // `<<` merges
   return absl::StrContains(s, ": ") || absl::StrContains(s, " #");
 }
 
 // A literal block (|) keeps the text readable and exact when it has line
 // breaks but no other control characters and its first line is not indented.
 bool FitsLiteralBlock(absl::string_view s) {
-  if (!absl::StrContains(s, '\n') || HasControlCharacters(s, true)) return false;
+  if (!absl::StrContains(s, '\n') || HasControlCharacters(s, true))
+    return false;
   const std::size_t first = s.find_first_not_of('\n');
   return first != absl::string_view::npos && s[first] != ' ';
 }
 
 std::string DoubleQuoted(absl::string_view s) {
+  // yaml-cpp decodes the short escapes \N, \L, \P to bytes that are not UTF-8;
+  // \u escapes decode correctly.
+  static constexpr absl::string_view kSpecialEscapes[] = {"\\u0085", "\\u2028",
+                                                          "\\u2029", "\\uFEFF"};
   std::string out = "\"";
   for (std::size_t i = 0; i < s.size(); ++i) {
     const char c = s[i];
     const unsigned char u = static_cast<unsigned char>(c);
-    const absl::string_view rest = s.substr(i);
-    if (absl::StartsWith(rest, kUnicodeSpecials[0])) {
-      out.append("\\N");
-      i += kUnicodeSpecials[0].size() - 1;
-    } else if (absl::StartsWith(rest, kUnicodeSpecials[1])) {
-      out.append("\\L");
-      i += kUnicodeSpecials[1].size() - 1;
-    } else if (absl::StartsWith(rest, kUnicodeSpecials[2])) {
-      out.append("\\P");
-      i += kUnicodeSpecials[2].size() - 1;
-    } else if (absl::StartsWith(rest, kUnicodeSpecials[3])) {
-      out.append("\\uFEFF");
-      i += kUnicodeSpecials[3].size() - 1;
-    } else if (c == '"' || c == '\\') {
+    bool special = false;
+    for (std::size_t k = 0; k < std::size(kUnicodeSpecials); ++k) {
+      if (absl::StartsWith(s.substr(i), kUnicodeSpecials[k])) {
+        absl::StrAppend(&out, kSpecialEscapes[k]);
+        i += kUnicodeSpecials[k].size() - 1;
+        special = true;
+        break;
+      }
+    }
+    if (special) continue;
+    if (c == '"' || c == '\\') {
       out.push_back('\\');
       out.push_back(c);
     } else if (c == '\n') {
@@ -1693,19 +1738,21 @@ class YamlWriter {
     }
   }
 
-  void WriteString(const std::string& s, const Shape& shape, int content_indent) {
+  void WriteString(const std::string& s, const Shape& shape,
+                   int content_indent) {
     if (shape.kind == Shape::Kind::kScalar) {
       switch (shape.field->cpp_type()) {
         case FieldDescriptor::CPPTYPE_INT64:
         case FieldDescriptor::CPPTYPE_UINT64:
-          absl::StrAppend(&out_, " ", s, "\n");  // digits, printed quoted in JSON
+          absl::StrAppend(&out_, " ", s,
+                          "\n");  // digits, printed quoted in JSON
           return;
         case FieldDescriptor::CPPTYPE_FLOAT:
         case FieldDescriptor::CPPTYPE_DOUBLE:
           if (s == "Infinity" || s == "-Infinity" || s == "NaN") {
-            absl::StrAppend(&out_, " ",
-                            s == "NaN" ? ".nan" : (s[0] == '-' ? "-.inf" : ".inf"),
-                            "\n");
+            absl::StrAppend(
+                &out_, " ",
+                s == "NaN" ? ".nan" : (s[0] == '-' ? "-.inf" : ".inf"), "\n");
             return;
           }
           break;
@@ -1723,12 +1770,13 @@ class YamlWriter {
   void WriteLiteralBlock(absl::string_view s, int content_indent) {
     const std::size_t content_end = s.find_last_not_of('\n') + 1;
     const std::size_t trailing_breaks = s.size() - content_end;
-    out_.append(trailing_breaks == 0 ? " |-\n"
+    out_.append(trailing_breaks == 0   ? " |-\n"
                 : trailing_breaks == 1 ? " |\n"
                                        : " |+\n");
     for (const absl::string_view line :
          absl::StrSplit(s.substr(0, content_end), '\n')) {
-      if (!line.empty()) absl::StrAppend(&out_, std::string(content_indent, ' '), line);
+      if (!line.empty())
+        absl::StrAppend(&out_, std::string(content_indent, ' '), line);
       out_.push_back('\n');
     }
     if (trailing_breaks > 1) out_.append(trailing_breaks - 1, '\n');
@@ -1742,8 +1790,10 @@ std::string Reindent(absl::string_view json) {
   std::string out;
   out.reserve(json.size() * 3 / 2);
   for (const absl::string_view line : absl::StrSplit(json, '\n')) {
-    const std::size_t indent = std::min(line.find_first_not_of(' '), line.size());
-    absl::StrAppend(&out, std::string(2 * indent, ' '), line.substr(indent), "\n");
+    const std::size_t indent =
+        std::min(line.find_first_not_of(' '), line.size());
+    absl::StrAppend(&out, std::string(2 * indent, ' '), line.substr(indent),
+                    "\n");
   }
   out.pop_back();  // StrSplit yields an empty piece after the final newline
   return out;
@@ -1777,7 +1827,8 @@ absl::Status ToMessage(const ResourceDocument& doc,
   } catch (const std::bad_alloc&) {
     return absl::ResourceExhaustedError("out of memory converting a document");
   } catch (const std::exception& e) {
-    return absl::InternalError(absl::StrCat("converting a document: ", e.what()));
+    return absl::InternalError(
+        absl::StrCat("converting a document: ", e.what()));
   }
 }
 

@@ -69,10 +69,10 @@ struct ResourceDocument {
 };
 
 // Splits YAML or JSON text into documents. Returns INVALID_ARGUMENT, naming the
-// document ("document 2: ...") and the line/column, for syntax errors, input larger than
-// options.max_input_bytes, nesting deeper than kMaxNestingDepth, more than
-// kMaxNodes nodes, duplicate keys, and documents that are not mappings. Empty
-// input yields zero documents.
+// document ("document 2: ...") and the line/column, for syntax errors, input
+// larger than options.max_input_bytes, nesting deeper than kMaxNestingDepth,
+// more than kMaxNodes nodes, duplicate keys, and documents that are not
+// mappings. Empty input yields zero documents.
 absl::StatusOr<std::vector<ResourceDocument>> ParseDocuments(
     std::string_view text, const ParseOptions& options = {});
 
