@@ -19,7 +19,11 @@
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "nlohmann/json.hpp"
+#include "index/follower.h"
+#include "index/searcher.h"
+#include "index/suggester.h"
 #include "server/api/catalog_service.h"
+#include "server/api/search_service.h"
 #include "server/catalog/catalog.h"
 #include "server/demo.h"
 #include "server/http/gateway.h"
@@ -38,6 +42,7 @@ ABSL_FLAG(std::string, log_format, "text", "Log format: text or json.");
 ABSL_FLAG(bool, sync_writes, true, "fsync the write-ahead log before acknowledging a write.");
 ABSL_FLAG(bool, insecure, false,
           "Allow listening on non-loopback addresses without authentication.");
+ABSL_FLAG(bool, reindex, false, "Rebuild the search index from the store before serving.");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "On SIGTERM, how long in-flight calls may take before they are cancelled.");
 
@@ -121,6 +126,15 @@ absl::Status Run() {
   if (!store.ok()) return store.status();
   spdlog::info("store open at {} (last sequence {})", (*store)->path(), (*store)->LastSequence());
 
+  index::IndexFollower follower(**store, (data_dir / "index").string());
+  if (absl::GetFlag(FLAGS_reindex)) {
+    spdlog::info("--reindex: rebuilding the search index from the store");
+    if (absl::Status status = follower.Rebuild(); !status.ok()) return status;
+  }
+  if (absl::Status status = follower.Start(); !status.ok()) return status;
+  index::Searcher searcher(follower);
+  index::Suggester suggester(follower);
+
   catalog::Catalog catalog(**store);
   if (absl::GetFlag(FLAGS_demo)) {
     if ((*store)->LastSequence() == 0) {
@@ -134,12 +148,14 @@ absl::Status Run() {
 
   absl::Notification shutting_down;
   api::CatalogService catalog_service(catalog, **store, shutting_down);
+  api::SearchService search_service(searcher, suggester);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int grpc_port = 0;
   builder.AddListeningPort(grpc_address->ToString(), grpc::InsecureServerCredentials(), &grpc_port);
   builder.RegisterService(&catalog_service);
+  builder.RegisterService(&search_service);
   std::unique_ptr<grpc::Server> grpc_server = builder.BuildAndStart();
   if (grpc_server == nullptr || grpc_port == 0) {
     return absl::UnavailableError(
@@ -148,7 +164,12 @@ absl::Status Run() {
   grpc_address->port = grpc_port;
   grpc_server->GetHealthCheckService()->SetServingStatus(true);
 
-  http::HttpGateway gateway([&shutting_down] { return !shutting_down.HasBeenNotified(); });
+  // Ready once the index has caught up with the store as it was at start, so
+  // a load balancer sends no searches to an instance that is still rebuilding.
+  const uint64_t start_sequence = (*store)->LastSequence();
+  http::HttpGateway gateway([&] {
+    return !shutting_down.HasBeenNotified() && follower.AppliedSequence() >= start_sequence;
+  });
   absl::StatusOr<ListenAddress> http_bound = gateway.Start(*http_address);
   if (!http_bound.ok()) {
     grpc_server->Shutdown();
@@ -175,6 +196,7 @@ absl::Status Run() {
                         std::chrono::seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds)));
   const absl::Duration drain = absl::Now() - stop_start;
   grpc_server.reset();
+  follower.Stop();
   store->reset();
   spdlog::info("meshdexd stopped in {} ms (gRPC drain {} ms)",
                absl::ToInt64Milliseconds(absl::Now() - stop_start), absl::ToInt64Milliseconds(drain));

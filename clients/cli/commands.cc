@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "grpcpp/client_context.h"
 #include "proto/document.h"
@@ -353,6 +354,62 @@ int WatchCommand(Session& session, uint64_t from_sequence) {
   }
   grpc::Status status = reader->Finish();
   if (!status.ok()) return ReportError(status);
+  return 0;
+}
+
+int SearchCommand(Session& session, const std::string& query, const std::vector<std::string>& facets,
+                  int page_size, const std::string& page_token) {
+  meshdex::v1::SearchRequest request;
+  request.set_query(query);
+  for (const std::string& facet : facets) request.add_facets(facet);
+  request.set_page_size(page_size);
+  request.set_page_token(page_token);
+  meshdex::v1::SearchResponse response;
+  grpc::Status status = session.search->Search(Context(session).get(), request, &response);
+  if (!status.ok()) return ReportError(status);
+  if (session.format != OutputFormat::kTable) {
+    PrintMessage(response, session.format, std::cout);
+    return 0;
+  }
+  if (!response.did_you_mean().empty()) {
+    std::cout << "Did you mean: " << response.did_you_mean() << "\n\n";
+  }
+  Table hits({"TYPE", "URN", "DOMAIN", "TITLE", "SCORE"});
+  for (const meshdex::v1::SearchHit& hit : response.hits()) {
+    hits.AddRow({hit.type(), hit.urn(), hit.domain(), hit.title(), absl::StrFormat("%.2f", hit.score())});
+  }
+  hits.Print(std::cout);
+  std::cout << "\n" << response.hits_size() << " shown of about " << response.total_estimate()
+            << " matches\n";
+  for (const meshdex::v1::Facet& facet : response.facets()) {
+    std::vector<std::string> values;
+    for (const meshdex::v1::FacetValue& value : facet.values()) {
+      values.push_back(absl::StrCat(value.value(), " (", value.count(), ")"));
+    }
+    std::cout << facet.name() << ": " << absl::StrJoin(values, ", ") << "\n";
+  }
+  if (!response.next_page_token().empty()) {
+    std::cout << "Next page: --page-token " << response.next_page_token() << "\n";
+  }
+  return 0;
+}
+
+int SuggestCommand(Session& session, const std::string& prefix, int limit) {
+  meshdex::v1::SuggestRequest request;
+  request.set_prefix(prefix);
+  request.set_limit(limit);
+  meshdex::v1::SuggestResponse response;
+  grpc::Status status = session.search->Suggest(Context(session).get(), request, &response);
+  if (!status.ok()) return ReportError(status);
+  if (session.format != OutputFormat::kTable) {
+    PrintMessage(response, session.format, std::cout);
+    return 0;
+  }
+  Table table({"SUGGESTION", "TYPE", "URN"});
+  for (const meshdex::v1::Suggestion& suggestion : response.suggestions()) {
+    table.AddRow({suggestion.text(), suggestion.type(), suggestion.urn()});
+  }
+  table.Print(std::cout);
   return 0;
 }
 

@@ -9,12 +9,14 @@
 
 #include "clients/cli/output.h"
 #include "meshdex/v1/catalog.grpc.pb.h"
+#include "meshdex/v1/search.grpc.pb.h"
 
 namespace meshdex::cli {
 
 // What every command needs: the connection, the output format and a deadline.
 struct Session {
   std::unique_ptr<meshdex::v1::CatalogService::Stub> catalog;
+  std::unique_ptr<meshdex::v1::SearchService::Stub> search;
   OutputFormat format = OutputFormat::kTable;
   int timeout_seconds = 30;
 };
@@ -28,6 +30,10 @@ int HistoryCommand(Session& session, const std::string& urn);
 int ResolveCommand(Session& session, const std::string& address);
 // Streams change events until the server ends the stream or the user interrupts.
 int WatchCommand(Session& session, uint64_t from_sequence);
+// One page of search hits, facet counts and the token of the next page.
+int SearchCommand(Session& session, const std::string& query, const std::vector<std::string>& facets,
+                  int page_size, const std::string& page_token);
+int SuggestCommand(Session& session, const std::string& prefix, int limit);
 
 }  // namespace meshdex::cli
 

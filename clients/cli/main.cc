@@ -44,8 +44,9 @@ int main(int argc, char** argv) {
                        : output == "yaml" ? OutputFormat::kYaml
                                           : OutputFormat::kTable;
       session.timeout_seconds = timeout;
-      session.catalog = meshdex::v1::CatalogService::NewStub(
-          grpc::CreateChannel(server, grpc::InsecureChannelCredentials()));
+      auto channel = grpc::CreateChannel(server, grpc::InsecureChannelCredentials());
+      session.catalog = meshdex::v1::CatalogService::NewStub(channel);
+      session.search = meshdex::v1::SearchService::NewStub(channel);
       exit_code = command();
     };
   };
@@ -96,6 +97,24 @@ int main(int argc, char** argv) {
   auto* watch = app.add_subcommand("watch", "Stream catalog changes (replay, then follow)");
   watch->add_option("--from", from, "First change-log sequence to show (default: the beginning)");
   watch->callback(run([&] { return WatchCommand(session, from); }));
+
+  std::string query;
+  std::vector<std::string> facets;
+  int page_size = 20;
+  std::string page_token;
+  auto* search = app.add_subcommand("search", "Search products (free text, \"phrases\", prefix*, field:value, -term)");
+  search->add_option("query", query, "Query; empty lists everything");
+  search->add_option("--facet", facets, "Count hits by domain, owner, tag, kind, lifecycle, classification or type (repeatable)");
+  search->add_option("--page-size", page_size, "Hits per page")->check(CLI::Range(1, 100))->capture_default_str();
+  search->add_option("--page-token", page_token, "Token printed by the previous page");
+  search->callback(run([&] { return SearchCommand(session, query, facets, page_size, page_token); }));
+
+  std::string prefix;
+  int limit = 10;
+  auto* suggest = app.add_subcommand("suggest", "Typeahead completions for a prefix");
+  suggest->add_option("prefix", prefix, "What has been typed so far")->required();
+  suggest->add_option("--limit", limit, "Most suggestions to show")->check(CLI::Range(1, 50))->capture_default_str();
+  suggest->callback(run([&] { return SuggestCommand(session, prefix, limit); }));
 
   try {
     app.parse(argc, argv);

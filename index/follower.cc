@@ -1,0 +1,537 @@
+#include "index/follower.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <sstream>
+#include <utility>
+#include <vector>
+
+#include <xapian.h>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
+#include "index/layout.h"
+#include "spdlog/spdlog.h"
+
+namespace meshdex::index {
+namespace {
+
+namespace fs = std::filesystem;
+using meshdex::v1::ChangeEvent;
+using meshdex::v1::DataProduct;
+
+constexpr char kCurrentFile[] = "CURRENT";
+constexpr char kDatabasePrefix[] = "db-";
+// Products per store read during a rebuild; Stop() is noticed between pages.
+constexpr size_t kRebuildPageSize = 100;
+constexpr absl::Duration kProgressInterval = absl::Seconds(5);
+
+std::string Describe(const Xapian::Error& error) {
+  return absl::StrCat(error.get_type(), ": ", error.get_msg());
+}
+
+// The database number of a directory name made by DatabaseName, if it is one.
+std::optional<uint64_t> DatabaseNumber(absl::string_view name) {
+  uint64_t number = 0;
+  if (!absl::ConsumePrefix(&name, kDatabasePrefix) || name.empty() ||
+      !std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+      !absl::SimpleAtoi(name, &number)) {
+    return std::nullopt;
+  }
+  return number;
+}
+
+std::string DatabaseName(uint64_t number) {
+  return absl::StrFormat("%s%06d", kDatabasePrefix, number);
+}
+
+// Names of the database directories under `index_path`.
+absl::StatusOr<std::vector<std::string>> ListDatabases(const std::string& index_path) {
+  std::vector<std::string> names;
+  std::error_code error;
+  for (fs::directory_iterator entry(index_path, error); !error && entry != fs::directory_iterator();
+       entry.increment(error)) {
+    std::string name = entry->path().filename().string();
+    if (DatabaseNumber(name).has_value()) names.push_back(std::move(name));
+  }
+  if (error) return absl::InternalError(absl::StrCat("list ", index_path, ": ", error.message()));
+  return names;
+}
+
+absl::Status CreateDirectory(const std::string& path) {
+  std::error_code error;
+  fs::create_directories(path, error);
+  if (error) {
+    return absl::InternalError(
+        absl::StrCat("cannot create index directory ", path, ": ", error.message()));
+  }
+  return absl::OkStatus();
+}
+
+// Writes `content` to `path` so that a crash leaves either the old or the new
+// file: temporary file, fsync, rename, fsync of the directory.
+absl::Status WriteFileAtomically(const std::string& path, const std::string& content) {
+  const std::string temporary = path + ".tmp";
+  const int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return absl::InternalError(absl::StrCat("open ", temporary, ": ", strerror(errno)));
+  const bool written = write(fd, content.data(), content.size()) ==
+                           static_cast<ssize_t>(content.size()) &&
+                       fsync(fd) == 0;
+  const int write_errno = errno;
+  close(fd);
+  if (!written) {
+    return absl::InternalError(absl::StrCat("write ", temporary, ": ", strerror(write_errno)));
+  }
+  if (rename(temporary.c_str(), path.c_str()) != 0) {
+    return absl::InternalError(absl::StrCat("rename ", temporary, ": ", strerror(errno)));
+  }
+  const int dir = open(fs::path(path).parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    fsync(dir);
+    close(dir);
+  }
+  return absl::OkStatus();
+}
+
+// The sorted words of a document that feed the spelling dictionary.
+std::vector<std::string> DictionaryWords(Xapian::TermIterator term, Xapian::TermIterator end) {
+  std::vector<std::string> words;
+  for (; term != end; ++term) {
+    if (layout::IsDictionaryWord(*term)) words.push_back(*term);
+  }
+  return words;
+}
+
+// Changes to the spelling dictionary summed over a batch: one Xapian call
+// per word and commit instead of one per word and document.
+class SpellingChanges {
+ public:
+  void Add(const std::string& word) { ++deltas_[word]; }
+  void Remove(const std::string& word) { --deltas_[word]; }
+
+  void ApplyTo(Xapian::WritableDatabase& db) {
+    for (const auto& [word, delta] : deltas_) {
+      if (delta > 0) db.add_spelling(word, static_cast<Xapian::termcount>(delta));
+      if (delta < 0) db.remove_spelling(word, static_cast<Xapian::termcount>(-delta));
+    }
+    deltas_.clear();
+  }
+
+ private:
+  absl::flat_hash_map<std::string, int64_t> deltas_;
+};
+
+// Makes `db` hold the current state of entity `urn`: `product`, or no
+// document when it is null. The spelling dictionary counts, for every word,
+// the documents containing it: the words the old document had and the new one
+// lacks are removed, the new ones added, so replaying a change is harmless.
+void IndexProduct(Xapian::WritableDatabase& db, const std::string& urn,
+                  const DataProduct* product, SpellingChanges& spelling) {
+  const std::optional<std::string> id_term = layout::IdTerm(urn);
+  if (!id_term.has_value()) {
+    spdlog::error("index: cannot index {}: URN longer than a Xapian term", urn);
+    return;
+  }
+  std::optional<Xapian::Document> document;
+  if (product != nullptr) document = layout::ProductDocument(*product);
+
+  std::vector<std::string> old_words;
+  const Xapian::PostingIterator existing = db.postlist_begin(*id_term);
+  const bool exists = existing != db.postlist_end(*id_term);
+  if (exists) old_words = DictionaryWords(db.termlist_begin(*existing), db.termlist_end(*existing));
+  std::vector<std::string> new_words;
+  if (document.has_value()) {
+    new_words = DictionaryWords(document->termlist_begin(), document->termlist_end());
+  }
+  std::vector<std::string> removed;
+  std::set_difference(old_words.begin(), old_words.end(), new_words.begin(), new_words.end(),
+                      std::back_inserter(removed));
+  std::vector<std::string> added;
+  std::set_difference(new_words.begin(), new_words.end(), old_words.begin(), old_words.end(),
+                      std::back_inserter(added));
+  for (const std::string& word : removed) spelling.Remove(word);
+  for (const std::string& word : added) spelling.Add(word);
+
+  if (document.has_value()) {
+    db.replace_document(*id_term, *document);
+  } else if (exists) {
+    db.delete_document(*id_term);
+  }
+}
+
+// Discards the uncommitted changes of a failed batch.
+void CancelTransaction(Xapian::WritableDatabase& db) {
+  try {
+    db.cancel_transaction();
+  } catch (const Xapian::InvalidOperationError&) {
+    // The transaction never began; nothing to discard.
+  } catch (const Xapian::Error& error) {
+    spdlog::error("index: discarding a failed batch: {}", Describe(error));
+  }
+}
+
+}  // namespace
+
+IndexFollower::IndexFollower(const storage::Store& store, std::string index_path,
+                             IndexFollowerOptions options)
+    : store_(store), index_path_(std::move(index_path)), options_(options) {}
+
+IndexFollower::~IndexFollower() { Stop(); }
+
+absl::Status IndexFollower::Start() {
+  absl::MutexLock lifecycle(&lifecycle_mu_);
+  if (thread_.joinable()) return absl::FailedPreconditionError("index follower already started");
+  if (absl::Status created = CreateDirectory(index_path_); !created.ok()) return created;
+  const absl::Status opened = OpenLive();
+  if (absl::IsUnavailable(opened)) return opened;
+  if (opened.ok()) {
+    spdlog::info("index: {} resumes after sequence {}", index_path_, writer_applied_);
+  } else if (absl::IsNotFound(opened)) {
+    spdlog::info("index: none at {} yet; building it from the store", index_path_);
+  } else {
+    spdlog::warn("index: {} cannot be followed ({}); rebuilding it from the store", index_path_,
+                 opened.ToString());
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    stop_ = false;
+    running_ = true;
+    must_rebuild_ = !opened.ok();
+  }
+  thread_ = std::thread([this] { Run(); });
+  return absl::OkStatus();
+}
+
+void IndexFollower::Stop() {
+  absl::MutexLock lifecycle(&lifecycle_mu_);
+  {
+    absl::MutexLock lock(&mu_);
+    stop_ = true;
+    changed_.SignalAll();
+  }
+  if (thread_.joinable()) thread_.join();
+  absl::MutexLock lock(&mu_);
+  running_ = false;
+  changed_.SignalAll();
+}
+
+absl::Status IndexFollower::Rebuild() {
+  uint64_t ticket = 0;
+  {
+    absl::MutexLock lifecycle(&lifecycle_mu_);
+    {
+      absl::MutexLock lock(&mu_);
+      if (running_) ticket = ++rebuilds_requested_;
+    }
+    if (ticket == 0) {
+      if (absl::Status created = CreateDirectory(index_path_); !created.ok()) return created;
+      return DoRebuild(/*take_over=*/false);
+    }
+  }
+  absl::MutexLock lock(&mu_);
+  while (rebuilds_done_ < ticket && !stop_) changed_.Wait(&mu_);
+  if (rebuilds_done_ >= ticket) return last_rebuild_;
+  return absl::CancelledError("index follower stopped before the rebuild finished");
+}
+
+uint64_t IndexFollower::AppliedSequence() const {
+  absl::MutexLock lock(&mu_);
+  return applied_sequence_;
+}
+
+bool IndexFollower::WaitForSequence(uint64_t sequence, absl::Time deadline) const {
+  absl::MutexLock lock(&mu_);
+  // Also waits for the first build: sequence 0 is "searchable at all".
+  auto reached = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return applied_sequence_ >= sequence && !reader_state_.path.empty();
+  };
+  while (!reached()) {
+    if (changed_.WaitWithDeadline(&mu_, deadline)) return reached();
+  }
+  return true;
+}
+
+IndexFollower::ReaderState IndexFollower::GetReaderState() const {
+  absl::MutexLock lock(&mu_);
+  return reader_state_;
+}
+
+void IndexFollower::Run() {
+  while (!StopRequested()) {
+    // Without a writer (a failed swap) there is nothing to follow into.
+    bool rebuild = writer_ == nullptr;
+    uint64_t ticket = 0;
+    {
+      absl::MutexLock lock(&mu_);
+      rebuild = rebuild || must_rebuild_ || rebuilds_requested_ > rebuilds_done_;
+      ticket = rebuilds_requested_;
+    }
+    if (rebuild) {
+      const absl::Status status = DoRebuild(/*take_over=*/true);
+      {
+        absl::MutexLock lock(&mu_);
+        if (status.ok()) must_rebuild_ = false;
+        rebuilds_done_ = ticket;
+        last_rebuild_ = status;
+        changed_.SignalAll();
+      }
+      if (!status.ok() && !StopRequested()) {
+        spdlog::error("index: rebuild failed: {}", status.ToString());
+        Backoff();
+      }
+      continue;
+    }
+    const absl::StatusOr<bool> applied = ApplyBatch();
+    if (!applied.ok()) {
+      spdlog::error("index: applying changes after sequence {} failed: {}; retrying",
+                    writer_applied_, applied.status().ToString());
+      Backoff();
+    } else if (!*applied) {
+      store_.WaitForSequence(writer_applied_ + 1, absl::Now() + options_.idle_wait);
+    }
+  }
+  CloseWriter();
+}
+
+bool IndexFollower::StopRequested() const {
+  absl::MutexLock lock(&mu_);
+  return stop_;
+}
+
+void IndexFollower::Backoff() {
+  absl::MutexLock lock(&mu_);
+  const absl::Time until = absl::Now() + options_.retry_backoff;
+  while (!stop_ && !changed_.WaitWithDeadline(&mu_, until)) {
+  }
+}
+
+absl::Status IndexFollower::OpenLive() {
+  std::ifstream current(absl::StrCat(index_path_, "/", kCurrentFile));
+  if (!current.good()) return absl::NotFoundError("no index");
+  std::stringstream content;
+  content << current.rdbuf();
+  const std::string text = content.str();
+  absl::string_view name = absl::StripAsciiWhitespace(text);
+  if (!absl::ConsumePrefix(&name, "auto ") || !DatabaseNumber(name).has_value()) {
+    return absl::DataLossError(absl::StrCat(kCurrentFile, " is malformed"));
+  }
+  const std::string path = absl::StrCat(index_path_, "/", name);
+  try {
+    auto db = std::make_unique<Xapian::WritableDatabase>(
+        path, Xapian::DB_OPEN | (options_.sync_commits ? 0 : Xapian::DB_NO_SYNC));
+    const std::string format = db->get_metadata(layout::kFormatVersionKey);
+    if (format != absl::StrCat(layout::kFormatVersion)) {
+      return absl::FailedPreconditionError(
+          absl::StrFormat("index format version %s, this binary writes %d",
+                          format.empty() ? "unknown" : format, layout::kFormatVersion));
+    }
+    uint64_t applied = 0;
+    if (!absl::SimpleAtoi(db->get_metadata(layout::kAppliedSequenceKey), &applied)) {
+      return absl::DataLossError("index has no applied sequence");
+    }
+    const uint64_t last = store_.LastSequence();
+    if (applied > last) {
+      return absl::FailedPreconditionError(absl::StrFormat(
+          "index applied sequence %d but the store ends at %d (index of another store?)", applied,
+          last));
+    }
+    writer_ = std::move(db);
+    writer_applied_ = applied;
+  } catch (const Xapian::DatabaseLockError& error) {
+    return absl::UnavailableError(
+        absl::StrCat("index ", path, " is locked by another process: ", Describe(error)));
+  } catch (const Xapian::Error& error) {
+    return absl::DataLossError(absl::StrCat("index unreadable: ", Describe(error)));
+  }
+  PublishDatabase(path, writer_applied_);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> IndexFollower::ApplyBatch() {
+  absl::StatusOr<std::vector<ChangeEvent>> changes =
+      store_.ReadChanges(writer_applied_ + 1, options_.max_batch_records);
+  if (!changes.ok()) return changes.status();
+  if (changes->empty()) return false;
+
+  // Every touched entity is indexed once, in its current state, which the
+  // store is asked for before Xapian is touched: a store error leaves the
+  // batch wholly unapplied.
+  std::vector<std::pair<std::string, std::optional<DataProduct>>> products;
+  absl::flat_hash_set<std::string> seen;
+  for (const ChangeEvent& change : *changes) {
+    switch (change.type()) {
+      case ChangeEvent::PRODUCT_UPSERTED:
+      case ChangeEvent::PRODUCT_DELETED:
+        break;
+      default:
+        continue;  // Entity types this index does not hold yet.
+    }
+    if (!seen.insert(change.urn()).second) continue;
+    absl::StatusOr<DataProduct> product = store_.GetProduct(change.urn());
+    if (product.ok()) {
+      products.emplace_back(change.urn(), *std::move(product));
+    } else if (absl::IsNotFound(product.status())) {
+      products.emplace_back(change.urn(), std::nullopt);
+    } else {
+      return product.status();
+    }
+  }
+
+  const uint64_t last = changes->back().sequence();
+  try {
+    writer_->begin_transaction();
+    SpellingChanges spelling;
+    for (const auto& [urn, product] : products) {
+      IndexProduct(*writer_, urn, product.has_value() ? &*product : nullptr, spelling);
+    }
+    spelling.ApplyTo(*writer_);
+    writer_->set_metadata(layout::kAppliedSequenceKey, absl::StrCat(last));
+    writer_->commit_transaction();
+  } catch (const Xapian::DatabaseCorruptError& error) {
+    CancelTransaction(*writer_);
+    absl::MutexLock lock(&mu_);
+    must_rebuild_ = true;
+    return absl::DataLossError(absl::StrCat("index corrupt, rebuilding: ", Describe(error)));
+  } catch (const Xapian::Error& error) {
+    CancelTransaction(*writer_);
+    return absl::InternalError(absl::StrCat("index commit failed: ", Describe(error)));
+  }
+  writer_applied_ = last;
+  PublishCommit(last);
+  return true;
+}
+
+absl::StatusOr<std::string> IndexFollower::BuildDatabase(uint64_t& watermark) {
+  // Products are read after the watermark is taken, so each is at least as
+  // new as the watermark; changes after it are replayed (idempotently).
+  watermark = store_.LastSequence();
+  absl::StatusOr<uint64_t> total = store_.CountProducts();
+  if (!total.ok()) return total.status();
+
+  absl::StatusOr<std::vector<std::string>> databases = ListDatabases(index_path_);
+  if (!databases.ok()) return databases.status();
+  uint64_t number = 0;
+  for (const std::string& name : *databases) number = std::max(number, *DatabaseNumber(name));
+  std::error_code error;
+  const std::string path = absl::StrCat(index_path_, "/", DatabaseName(number + 1));
+  fs::remove_all(path, error);
+
+  spdlog::info("index: rebuilding {} from the store: {} products up to sequence {}", path, *total,
+               watermark);
+  const absl::Time start = absl::Now();
+  absl::Time last_report = start;
+  uint64_t indexed = 0;
+  absl::Status status;
+  try {
+    Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OVERWRITE |
+                                          (options_.sync_commits ? 0 : Xapian::DB_NO_SYNC));
+    SpellingChanges spelling;
+    std::string after;
+    while (status.ok()) {
+      if (StopRequested()) {
+        status = absl::CancelledError("index rebuild interrupted by shutdown");
+        break;
+      }
+      absl::StatusOr<storage::Page<DataProduct>> page =
+          store_.ListProducts("", after, kRebuildPageSize);
+      if (!page.ok()) {
+        status = page.status();
+        break;
+      }
+      for (const DataProduct& product : page->items) {
+        IndexProduct(db, product.metadata().urn(), &product, spelling);
+      }
+      indexed += page->items.size();
+      if (absl::Now() - last_report >= kProgressInterval) {
+        last_report = absl::Now();
+        spdlog::info("index: rebuild progress {}/{} products", indexed, *total);
+      }
+      if (!page->more || page->items.empty()) break;
+      after = page->items.back().metadata().urn();
+    }
+    if (status.ok()) {
+      spelling.ApplyTo(db);
+      db.set_metadata(layout::kFormatVersionKey, absl::StrCat(layout::kFormatVersion));
+      db.set_metadata(layout::kAppliedSequenceKey, absl::StrCat(watermark));
+      db.commit();
+    }
+  } catch (const Xapian::Error& xapian_error) {
+    status = absl::InternalError(absl::StrCat("index rebuild failed: ", Describe(xapian_error)));
+  }
+  if (!status.ok()) {
+    fs::remove_all(path, error);
+    return status;
+  }
+  spdlog::info("index: rebuilt {} products in {}", indexed, absl::FormatDuration(absl::Now() - start));
+  return path;
+}
+
+absl::Status IndexFollower::DoRebuild(bool take_over) {
+  uint64_t watermark = 0;
+  absl::StatusOr<std::string> path = BuildDatabase(watermark);
+  if (!path.ok()) return path.status();
+  const std::string name = fs::path(*path).filename().string();
+  if (absl::Status swapped = WriteFileAtomically(absl::StrCat(index_path_, "/", kCurrentFile),
+                                                 absl::StrCat("auto ", name, "\n"));
+      !swapped.ok()) {
+    std::error_code ignored;
+    fs::remove_all(*path, ignored);
+    return swapped;
+  }
+  CloseWriter();
+  if (take_over) {
+    if (absl::Status opened = OpenLive(); !opened.ok()) return opened;
+  } else {
+    PublishDatabase(*path, watermark);
+  }
+  // Readers still inside an old database keep their open files; later ones
+  // open the new database (the epoch changed).
+  absl::StatusOr<std::vector<std::string>> databases = ListDatabases(index_path_);
+  if (!databases.ok()) return databases.status();
+  for (const std::string& old_name : *databases) {
+    std::error_code error;
+    if (old_name != name) fs::remove_all(absl::StrCat(index_path_, "/", old_name), error);
+  }
+  return absl::OkStatus();
+}
+
+void IndexFollower::PublishDatabase(const std::string& path, uint64_t applied) {
+  absl::MutexLock lock(&mu_);
+  reader_state_.path = path;
+  ++reader_state_.epoch;
+  ++reader_state_.generation;
+  applied_sequence_ = applied;
+  changed_.SignalAll();
+}
+
+void IndexFollower::PublishCommit(uint64_t applied) {
+  absl::MutexLock lock(&mu_);
+  ++reader_state_.generation;
+  applied_sequence_ = applied;
+  changed_.SignalAll();
+}
+
+void IndexFollower::CloseWriter() {
+  if (writer_ == nullptr) return;
+  try {
+    writer_->close();
+  } catch (const Xapian::Error& error) {
+    spdlog::error("index: closing {}: {}", index_path_, Describe(error));
+  }
+  writer_.reset();
+}
+
+}  // namespace meshdex::index

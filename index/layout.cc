@@ -1,0 +1,341 @@
+#include "index/layout.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <map>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace meshdex::index::layout {
+namespace {
+
+using meshdex::v1::DataProduct;
+using meshdex::v1::Port;
+
+// Xapian refuses longer terms.
+constexpr size_t kMaxTermBytes = 245;
+
+constexpr char kIdPrefix[] = "Q";
+constexpr char kCompletionPrefix[] = "XS";
+
+// Within-document frequency added per occurrence: BM25 ranks a document
+// matching in its name or title above one matching in a schema description.
+constexpr Xapian::termcount kNameWeight = 5;
+constexpr Xapian::termcount kLabelWeight = 2;
+constexpr Xapian::termcount kTextWeight = 1;
+
+bool IsAsciiUpper(char c) { return c >= 'A' && c <= 'Z'; }
+
+// "loyalty_tier" -> "loyalty tier", "customerEmail" -> "customer Email";
+// empty when the identifier has no parts.
+std::string IdentifierParts(absl::string_view identifier) {
+  std::string parts;
+  parts.reserve(identifier.size() + 4);
+  bool split = false;
+  for (size_t i = 0; i < identifier.size(); ++i) {
+    const char c = identifier[i];
+    if (c == '_') {
+      parts.push_back(' ');
+      split = true;
+      continue;
+    }
+    if (i > 0 && IsAsciiUpper(c) &&
+        (absl::ascii_islower(identifier[i - 1]) || absl::ascii_isdigit(identifier[i - 1]))) {
+      parts.push_back(' ');
+      split = true;
+    }
+    parts.push_back(c);
+  }
+  return split ? parts : std::string();
+}
+
+// Cuts `text` to at most `max_bytes` without splitting a UTF-8 sequence.
+absl::string_view CutUtf8(absl::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
+void AppendVarint(uint64_t value, std::string& out) {
+  while (value >= 0x80) {
+    out.push_back(static_cast<char>((value & 0x7F) | 0x80));
+    value >>= 7;
+  }
+  out.push_back(static_cast<char>(value));
+}
+
+bool ReadVarint(absl::string_view& in, uint64_t& value) {
+  value = 0;
+  for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
+    const auto byte = static_cast<unsigned char>(in.front());
+    in.remove_prefix(1);
+    value |= static_cast<uint64_t>(byte & 0x7F) << shift;
+    if ((byte & 0x80) == 0) return true;
+  }
+  return false;
+}
+
+void AppendString(absl::string_view s, std::string& out) {
+  AppendVarint(s.size(), out);
+  out.append(s.data(), s.size());
+}
+
+bool ReadString(absl::string_view& in, std::string& s) {
+  uint64_t size = 0;
+  if (!ReadVarint(in, size) || size > in.size()) return false;
+  s.assign(in.data(), size);
+  in.remove_prefix(size);
+  return true;
+}
+
+// Accumulates one document: free text through a TermGenerator, filter terms
+// and their facet values.
+class DocumentBuilder {
+ public:
+  DocumentBuilder() {
+    generator_.set_stemmer(Stemmer());
+    generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    generator_.set_document(document_);
+  }
+
+  // One field of free text. Fields are separated by a position gap so a
+  // phrase never matches across two of them.
+  void Text(absl::string_view text, Xapian::termcount weight = kTextWeight) {
+    if (text.empty()) return;
+    generator_.index_text(Xapian::Utf8Iterator(text.data(), text.size()), weight);
+    generator_.increase_termpos();
+  }
+
+  // An identifier (snake_case or camelCase): findable whole and by parts.
+  void Identifier(absl::string_view identifier, Xapian::termcount weight = kTextWeight) {
+    Text(identifier, weight);
+    Text(IdentifierParts(identifier), weight);
+  }
+
+  // A filter term, whose value also counts in the field's facet: a facet
+  // value's count over all documents is its term's frequency.
+  void Filter(absl::string_view field_name, absl::string_view value) {
+    const FilterField* field = FindFilterField(field_name);
+    std::optional<std::string> term = FilterTerm(*field, value);
+    if (!term.has_value()) return;
+    document_.add_boolean_term(*term);
+    std::vector<std::string>& values = values_[field->slot];
+    std::string normalized = NormalizeValue(value);
+    if (std::find(values.begin(), values.end(), normalized) == values.end()) {
+      values.push_back(std::move(normalized));
+    }
+  }
+
+  void Completion(absl::string_view text) {
+    const std::string key = CompletionKey(text);
+    if (!key.empty()) document_.add_boolean_term(CompletionTermPrefix(key.size(), key));
+  }
+
+  Xapian::Document Finish(const std::string& id_term, const StoredFields& stored) {
+    document_.add_boolean_term(id_term);
+    for (auto& [slot, values] : values_) {
+      std::sort(values.begin(), values.end());
+      std::string encoded;
+      for (const std::string& value : values) {
+        encoded.push_back(static_cast<char>(value.size()));
+        encoded.append(value.data(), value.size());
+      }
+      document_.add_value(slot, encoded);
+    }
+    const std::string sort_key = SortKey(stored.name, stored.urn);
+    document_.add_value(kSortKeySlot, sort_key);
+    const std::string browse_term = absl::StrCat(kBrowsePrefix, sort_key);
+    if (browse_term.size() <= kMaxTermBytes) document_.add_boolean_term(browse_term);
+    document_.set_data(EncodeStoredFields(stored));
+    return document_;
+  }
+
+ private:
+  Xapian::Document document_;
+  Xapian::TermGenerator generator_;
+  std::map<Xapian::valueno, std::vector<std::string>> values_;
+};
+
+void IndexPort(const Port& port, DocumentBuilder& builder) {
+  builder.Identifier(port.name());
+  builder.Text(port.kind());
+  builder.Text(port.format());
+  builder.Text(port.address());
+  builder.Text(port.description());
+  builder.Text(port.dataset().namespace_());
+  builder.Identifier(port.dataset().name());
+  for (const meshdex::v1::SchemaField& field : port.schema().fields()) {
+    builder.Identifier(field.name());
+    builder.Text(field.description());
+    builder.Text(field.classification());
+    builder.Filter("classification", field.classification());
+  }
+}
+
+}  // namespace
+
+bool IsEntityType(absl::string_view type) {
+  return type == kTypeProduct || type == "dataset" || type == "job";
+}
+
+const std::vector<FilterField>& FilterFields() {
+  static const std::vector<FilterField>* const kFields = new std::vector<FilterField>{
+      {"type", "XY", 0, false},
+      {"domain", "XD", 1, false},
+      {"owner", "XO", 2, true},
+      {"tag", "XT", 3, true},
+      {"lifecycle", "XL", 4, false},
+      {"kind", "XK", 5, true},
+      {"classification", "XC", 6, true},
+  };
+  return *kFields;
+}
+
+const FilterField* FindFilterField(absl::string_view name) {
+  for (const FilterField& field : FilterFields()) {
+    if (field.name == name) return &field;
+  }
+  return nullptr;
+}
+
+std::string NormalizeValue(absl::string_view value) {
+  return Xapian::Unicode::tolower(std::string(absl::StripAsciiWhitespace(value)));
+}
+
+std::optional<std::string> FilterTerm(const FilterField& field, absl::string_view value) {
+  std::string term = absl::StrCat(field.prefix, NormalizeValue(value));
+  if (term.size() == field.prefix.size() || term.size() > kMaxTermBytes) return std::nullopt;
+  return term;
+}
+
+std::string SortKey(absl::string_view name, absl::string_view urn) {
+  return absl::StrCat(NormalizeValue(name), absl::string_view("\0", 1), urn);
+}
+
+std::vector<std::string> DecodeValueList(absl::string_view encoded) {
+  std::vector<std::string> values;
+  while (!encoded.empty()) {
+    const size_t size = static_cast<unsigned char>(encoded.front());
+    encoded.remove_prefix(1);
+    if (size > encoded.size()) break;
+    values.emplace_back(encoded.substr(0, size));
+    encoded.remove_prefix(size);
+  }
+  return values;
+}
+
+std::optional<std::string> IdTerm(absl::string_view urn) {
+  if (urn.empty() || urn.size() + 1 > kMaxTermBytes) return std::nullopt;
+  return absl::StrCat(kIdPrefix, urn);
+}
+
+std::string EncodeStoredFields(const StoredFields& fields) {
+  std::string data;
+  for (const std::string* field :
+       {&fields.urn, &fields.type, &fields.name, &fields.title, &fields.domain, &fields.text}) {
+    AppendString(*field, data);
+  }
+  return data;
+}
+
+std::optional<StoredFields> DecodeStoredFields(absl::string_view data) {
+  StoredFields fields;
+  for (std::string* field :
+       {&fields.urn, &fields.type, &fields.name, &fields.title, &fields.domain, &fields.text}) {
+    if (!ReadString(data, *field)) return std::nullopt;
+  }
+  if (!data.empty()) return std::nullopt;
+  return fields;
+}
+
+Xapian::Stem Stemmer() { return Xapian::Stem("english"); }
+
+bool IsDictionaryWord(absl::string_view term) {
+  // Whole snake_case identifiers stay out: mostly unique, they would bloat the
+  // dictionary (and slow every correction) while their parts are words.
+  if (term.size() < 3 || IsAsciiUpper(term.front()) ||
+      term.find('_') != absl::string_view::npos) {
+    return false;
+  }
+  return std::any_of(term.begin(), term.end(), [](char c) {
+    return absl::ascii_isalpha(c) || static_cast<unsigned char>(c) >= 0x80;
+  });
+}
+
+std::string CompletionKey(absl::string_view text) {
+  std::string collapsed;
+  collapsed.reserve(text.size());
+  for (char c : text) {
+    const bool blank = absl::ascii_isspace(c) || absl::ascii_iscntrl(c);
+    if (!blank) {
+      collapsed.push_back(c);
+    } else if (!collapsed.empty() && collapsed.back() != ' ') {
+      collapsed.push_back(' ');
+    }
+  }
+  if (!collapsed.empty() && collapsed.back() == ' ') collapsed.pop_back();
+  return std::string(CutUtf8(Xapian::Unicode::tolower(collapsed), kMaxCompletionKeyBytes));
+}
+
+std::string CompletionTermPrefix(size_t key_length, absl::string_view key_prefix) {
+  return absl::StrFormat("%s%02d%s", kCompletionPrefix, key_length, key_prefix);
+}
+
+std::optional<std::string> CompletionKeyOfTerm(absl::string_view term) {
+  constexpr size_t kHeader = sizeof(kCompletionPrefix) - 1 + 2;
+  if (term.size() <= kHeader || term.substr(0, 2) != kCompletionPrefix) return std::nullopt;
+  return std::string(term.substr(kHeader));
+}
+
+std::optional<Xapian::Document> ProductDocument(const DataProduct& product) {
+  const meshdex::v1::ObjectMeta& meta = product.metadata();
+  const meshdex::v1::DataProductSpec& spec = product.spec();
+  std::optional<std::string> id_term = IdTerm(meta.urn());
+  if (!id_term.has_value()) return std::nullopt;
+
+  DocumentBuilder builder;
+  builder.Identifier(meta.name(), kNameWeight);
+  builder.Text(spec.title(), kNameWeight);
+  builder.Text(spec.description());
+  builder.Identifier(meta.domain(), kLabelWeight);
+  for (const std::string& tag : spec.tags()) builder.Text(tag, kLabelWeight);
+  for (const std::string& term : spec.glossary_terms()) builder.Text(term, kLabelWeight);
+  builder.Identifier(spec.owner().team());
+  builder.Text(spec.owner().email());
+  // Labels in key order: the document must not depend on map iteration order.
+  std::map<std::string, std::string> labels(meta.labels().begin(), meta.labels().end());
+  for (const auto& [key, value] : labels) {
+    builder.Identifier(key);
+    builder.Identifier(value);
+  }
+  for (const Port& port : spec.output_ports()) {
+    IndexPort(port, builder);
+    builder.Filter("kind", port.kind());
+  }
+  for (const Port& port : spec.input_ports()) IndexPort(port, builder);
+
+  builder.Filter("type", kTypeProduct);
+  builder.Filter("domain", meta.domain());
+  builder.Filter("owner", spec.owner().team());
+  builder.Filter("owner", spec.owner().email());
+  for (const std::string& tag : spec.tags()) builder.Filter("tag", tag);
+  builder.Filter("lifecycle", spec.lifecycle());
+
+  builder.Completion(meta.name());
+  builder.Completion(spec.title());
+
+  StoredFields stored;
+  stored.urn = meta.urn();
+  stored.type = kTypeProduct;
+  stored.name = meta.name();
+  stored.title = spec.title();
+  stored.domain = meta.domain();
+  stored.text = spec.description().empty() ? spec.title() : spec.description();
+  return builder.Finish(*id_term, stored);
+}
+
+}  // namespace meshdex::index::layout

@@ -1,0 +1,73 @@
+// Searcher: SearchService.Search over the follower's index.
+//
+// Query syntax: see search_query.h. Free text is ANDed and ranked by BM25
+// (title and name boosted), English stemming; equal scores keep index order,
+// so pages are stable while the index does not change. An empty query
+// matches everything, a query of only filters their matches, ordered by name.
+//
+//  * facets: per facet the kMaxFacetValues most frequent values (count
+//    descending, then value), counted over the whole match set, not the page:
+//    exact for the empty query (term frequencies) and for match sets of up to
+//    kExactFacetMatches documents (every match is examined). Beyond that the
+//    first kExactFacetMatches matches are counted, the counts scaled to the
+//    estimated total and `approximate` set.
+//  * paging: page_size default 20, at most 100; page tokens (search_query.h)
+//    hold an offset into the ranking, at most kMaxResultWindow deep. The
+//    empty query is served from the term dictionary in name order, so browsing
+//    costs the page, not the index size.
+//  * min_sequence: waits for the follower to apply it, at most
+//    Options::min_sequence_timeout, then UNAVAILABLE.
+//  * highlight: `snippet` is a fragment of the description (else the title),
+//    HTML-escaped, with the query's matches wrapped in <mark>...</mark>.
+//  * did_you_mean: when the query matches fewer than kFewMatches documents,
+//    its words are checked against the spelling dictionary (words of indexed
+//    text, weighted by how many documents hold them); a corrected query that
+//    matches more documents is offered, filters kept.
+//  * Odd input (unbalanced quotes, lone operators, huge tokens, control
+//    characters) yields a result or INVALID_ARGUMENT, never INTERNAL.
+//
+// Thread-safety: thread-safe (readers come from a ReaderPool).
+#ifndef MESHDEX_INDEX_SEARCHER_H_
+#define MESHDEX_INDEX_SEARCHER_H_
+
+#include <cstdint>
+
+#include <xapian.h>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "index/follower.h"
+#include "index/reader_pool.h"
+#include "meshdex/v1/search.pb.h"
+
+namespace meshdex::index {
+
+class Searcher {
+ public:
+  struct Options {
+    // Longest wait for SearchRequest.min_sequence.
+    absl::Duration min_sequence_timeout = absl::Seconds(2);
+  };
+
+  static constexpr int kDefaultPageSize = 20;
+  static constexpr int kMaxPageSize = 100;
+  static constexpr uint64_t kMaxResultWindow = 10000;
+  static constexpr int kMaxFacetValues = 100;
+  static constexpr Xapian::doccount kExactFacetMatches = 100000;
+  static constexpr int64_t kFewMatches = 3;
+
+  explicit Searcher(const IndexFollower& follower) : Searcher(follower, Options()) {}
+  Searcher(const IndexFollower& follower, Options options);
+
+  absl::StatusOr<meshdex::v1::SearchResponse> Search(
+      const meshdex::v1::SearchRequest& request) const;
+
+ private:
+  const IndexFollower& follower_;
+  const Options options_;
+  mutable ReaderPool readers_;
+};
+
+}  // namespace meshdex::index
+
+#endif  // MESHDEX_INDEX_SEARCHER_H_

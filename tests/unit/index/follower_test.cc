@@ -1,0 +1,281 @@
+#include "index/follower.h"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "index/layout.h"
+#include "index/searcher.h"
+#include "tests/unit/index/index_fixture.h"
+
+namespace meshdex::index {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+
+class FollowerTest : public IndexFixture {
+ protected:
+  // URNs matching `query`, in rank order.
+  std::vector<std::string> Find(const std::string& query) {
+    meshdex::v1::SearchRequest request;
+    request.set_query(query);
+    request.set_page_size(100);
+    request.set_min_sequence(store_->LastSequence());
+    absl::StatusOr<meshdex::v1::SearchResponse> response = Searcher(*follower_).Search(request);
+    EXPECT_TRUE(response.ok()) << response.status();
+    std::vector<std::string> urns;
+    if (response.ok()) {
+      for (const auto& hit : response->hits()) urns.push_back(hit.urn());
+    }
+    return urns;
+  }
+
+  // How many documents the spelling dictionary counts for `word`.
+  Xapian::doccount SpellingFrequency(const std::string& word) {
+    Xapian::Database index = OpenIndex();
+    Xapian::TermIterator it = index.spellings_begin();
+    it.skip_to(word);
+    return it != index.spellings_end() && *it == word ? it.get_termfreq() : 0;
+  }
+
+  // Opens the live database directly, as a reader.
+  Xapian::Database OpenIndex() { return Xapian::Database(follower_->GetReaderState().path); }
+
+  // Stops the follower and adds a document no product explains to its
+  // index, so a rebuild is observable.
+  void PlantMarker(const std::string& format_version) {
+    follower_->Stop();
+    Xapian::WritableDatabase db(follower_->GetReaderState().path, Xapian::DB_OPEN);
+    Xapian::Document marker;
+    marker.add_term("zzmarker");
+    db.add_document(marker);
+    db.set_metadata(layout::kFormatVersionKey, format_version);
+    db.commit();
+  }
+
+  void WriteShipmentsAndOrders() {
+    Put(Product("logistics", "shipments", [](auto& p) {
+      p.mutable_spec()->set_title("Shipments");
+      p.mutable_spec()->set_description("Every parcel movement");
+    }));
+    Put(Product("sales", "orders", [](auto& p) {
+      p.mutable_spec()->set_title("Orders");
+      p.mutable_spec()->set_description("Customer orders with parcel references");
+    }));
+  }
+};
+
+TEST_F(FollowerTest, WrittenProductBecomesSearchable) {
+  StartFollower();
+  const uint64_t sequence = Put(Product("logistics", "shipments", [](auto& p) {
+    p.mutable_spec()->set_description("Every parcel movement");
+  }));
+  ASSERT_TRUE(follower_->WaitForSequence(sequence, absl::Now() + absl::Seconds(10)));
+  EXPECT_GE(follower_->AppliedSequence(), sequence);
+  EXPECT_THAT(Find("parcel"), ElementsAre("urn:dp:logistics:shipments"));
+}
+
+TEST_F(FollowerTest, UpdateReplacesTheDocumentInPlace) {
+  StartFollower();
+  Put(Product("logistics", "shipments", [](auto& p) {
+    p.mutable_spec()->set_description("parcel movement");
+  }));
+  CatchUp();
+  Put(Product("logistics", "shipments", [](auto& p) {
+    p.mutable_spec()->set_description("container movement");
+  }));
+  CatchUp();
+  EXPECT_THAT(Find("parcel"), IsEmpty());
+  EXPECT_THAT(Find("container"), ElementsAre("urn:dp:logistics:shipments"));
+  EXPECT_EQ(OpenIndex().get_doccount(), 1u);
+}
+
+TEST_F(FollowerTest, DeleteRemovesTheDocumentAndItsSpellings) {
+  StartFollower();
+  Put(Product("logistics", "shipments", [](auto& p) {
+    p.mutable_spec()->set_description("refrigerated parcel");
+  }));
+  Put(Product("sales", "orders", [](auto& p) { p.mutable_spec()->set_description("parcel"); }));
+  CatchUp();
+  ASSERT_EQ(SpellingFrequency("parcel"), 2u);
+  Delete(Urn("logistics", "shipments"));
+  CatchUp();
+  EXPECT_THAT(Find("parcel"), ElementsAre("urn:dp:sales:orders"));
+  EXPECT_THAT(Find("refrigerated"), IsEmpty());
+  EXPECT_EQ(OpenIndex().get_doccount(), 1u);
+  EXPECT_EQ(SpellingFrequency("parcel"), 1u);
+  EXPECT_EQ(SpellingFrequency("refrigerated"), 0u);
+}
+
+TEST_F(FollowerTest, ManyWritesInOneBatchKeepTheLastState) {
+  IndexFollowerOptions options = FastOptions();
+  options.max_batch_records = 7;
+  StartFollower(options);
+  for (int i = 0; i < 30; ++i) {
+    Put(Product("d", absl::StrCat("p", i % 5), [i](auto& p) {
+      p.mutable_spec()->set_description(absl::StrCat("revision", i));
+    }));
+  }
+  CatchUp();
+  EXPECT_EQ(OpenIndex().get_doccount(), 5u);
+  EXPECT_THAT(Find("revision29"), ElementsAre("urn:dp:d:p4"));
+  EXPECT_THAT(Find("revision24"), IsEmpty());
+}
+
+TEST_F(FollowerTest, WatermarkIsStoredInTheIndexAndResumedAfterReopen) {
+  StartFollower();
+  WriteShipmentsAndOrders();
+  CatchUp();
+  EXPECT_EQ(OpenIndex().get_metadata(layout::kAppliedSequenceKey),
+            absl::StrCat(store_->LastSequence()));
+  PlantMarker(absl::StrCat(layout::kFormatVersion));
+
+  // Written while no follower runs: replayed from the watermark on start.
+  Put(Product("sales", "invoices", [](auto& p) { p.mutable_spec()->set_description("parcel"); }));
+  StartFollower();
+  CatchUp();
+  EXPECT_THAT(Find("parcel"), UnorderedElementsAre("urn:dp:logistics:shipments",
+                                                   "urn:dp:sales:orders", "urn:dp:sales:invoices"));
+  // Resumed, not rebuilt: the marker survived.
+  EXPECT_EQ(OpenIndex().get_termfreq("zzmarker"), 1u);
+}
+
+TEST_F(FollowerTest, DeletedIndexDirectoryIsRebuiltWithTheSameAnswers) {
+  StartFollower();
+  WriteShipmentsAndOrders();
+  Delete(Urn("sales", "orders"));
+  CatchUp();
+  const std::vector<std::string> before = Find("parcel");
+  follower_.reset();
+
+  std::filesystem::remove_all(IndexPath());
+  StartFollower();
+  CatchUp();
+  EXPECT_EQ(Find("parcel"), before);
+  EXPECT_THAT(before, ElementsAre("urn:dp:logistics:shipments"));
+  EXPECT_EQ(OpenIndex().get_metadata(layout::kAppliedSequenceKey),
+            absl::StrCat(store_->LastSequence()));
+}
+
+TEST_F(FollowerTest, OlderFormatVersionIsRebuilt) {
+  StartFollower();
+  WriteShipmentsAndOrders();
+  CatchUp();
+  PlantMarker(absl::StrCat(layout::kFormatVersion - 1));
+  follower_.reset();
+
+  StartFollower();
+  CatchUp();
+  EXPECT_EQ(OpenIndex().get_termfreq("zzmarker"), 0u);
+  EXPECT_EQ(OpenIndex().get_metadata(layout::kFormatVersionKey),
+            absl::StrCat(layout::kFormatVersion));
+  EXPECT_THAT(Find("parcel"), UnorderedElementsAre("urn:dp:logistics:shipments",
+                                                   "urn:dp:sales:orders"));
+}
+
+TEST_F(FollowerTest, UnreadableIndexIsRebuilt) {
+  StartFollower();
+  WriteShipmentsAndOrders();
+  CatchUp();
+  const std::string live = follower_->GetReaderState().path;
+  follower_.reset();
+  for (const auto& entry : std::filesystem::directory_iterator(live)) {
+    std::filesystem::resize_file(entry.path(), 0);
+  }
+
+  StartFollower();
+  CatchUp();
+  EXPECT_THAT(Find("parcel"), UnorderedElementsAre("urn:dp:logistics:shipments",
+                                                   "urn:dp:sales:orders"));
+}
+
+TEST_F(FollowerTest, IndexAheadOfTheStoreIsRebuilt) {
+  StartFollower();
+  WriteShipmentsAndOrders();
+  CatchUp();
+  PlantMarker(absl::StrCat(layout::kFormatVersion));
+  follower_.reset();
+  // A fresh, empty store under the same index: the index claims sequences
+  // the store never wrote.
+  store_.reset();
+  std::filesystem::remove_all(dir_.Sub("store"));
+  OpenStore();
+
+  StartFollower();
+  CatchUp();
+  EXPECT_EQ(OpenIndex().get_doccount(), 0u);
+}
+
+TEST_F(FollowerTest, RebuildWhileRunningSwapsInAFreshIndex) {
+  StartFollower();
+  WriteShipmentsAndOrders();
+  CatchUp();
+  PlantMarker(absl::StrCat(layout::kFormatVersion));
+  StartFollower();
+  CatchUp();
+  ASSERT_EQ(OpenIndex().get_termfreq("zzmarker"), 1u);
+  const IndexFollower::ReaderState before = follower_->GetReaderState();
+
+  ASSERT_TRUE(follower_->Rebuild().ok());
+  const IndexFollower::ReaderState after = follower_->GetReaderState();
+  EXPECT_NE(after.epoch, before.epoch);
+  EXPECT_NE(after.path, before.path);
+  EXPECT_FALSE(std::filesystem::exists(before.path));
+  EXPECT_EQ(OpenIndex().get_termfreq("zzmarker"), 0u);
+
+  // Still following after the swap.
+  Put(Product("sales", "invoices", [](auto& p) { p.mutable_spec()->set_description("parcel"); }));
+  CatchUp();
+  EXPECT_EQ(Find("parcel").size(), 3u);
+}
+
+TEST_F(FollowerTest, RebuildBeforeStartPreparesTheIndex) {
+  WriteShipmentsAndOrders();
+  follower_ = std::make_unique<IndexFollower>(*store_, IndexPath(), FastOptions());
+  ASSERT_TRUE(follower_->Rebuild().ok());
+  EXPECT_EQ(follower_->AppliedSequence(), store_->LastSequence());
+  ASSERT_TRUE(follower_->Start().ok());
+  CatchUp();
+  EXPECT_EQ(Find("parcel").size(), 2u);
+}
+
+TEST_F(FollowerTest, SearchBeforeTheFirstBuildIsUnavailable) {
+  WriteShipmentsAndOrders();
+  follower_ = std::make_unique<IndexFollower>(*store_, IndexPath(), FastOptions());
+  absl::StatusOr<meshdex::v1::SearchResponse> response =
+      Searcher(*follower_).Search(meshdex::v1::SearchRequest());
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_FALSE(follower_->WaitForSequence(0, absl::Now()));
+
+  ASSERT_TRUE(follower_->Start().ok());
+  CatchUp();
+  EXPECT_EQ(Find("parcel").size(), 2u);
+}
+
+TEST_F(FollowerTest, SecondStartIsRefused) {
+  StartFollower();
+  EXPECT_EQ(follower_->Start().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(FollowerTest, IndexLockedByAnotherWriterFailsStart) {
+  StartFollower();
+  CatchUp();
+  IndexFollower second(*store_, IndexPath(), FastOptions());
+  EXPECT_EQ(second.Start().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST_F(FollowerTest, WaitForSequenceTimesOutOnUnwrittenSequence) {
+  StartFollower();
+  CatchUp();
+  EXPECT_FALSE(follower_->WaitForSequence(store_->LastSequence() + 1,
+                                          absl::Now() + absl::Milliseconds(20)));
+}
+
+}  // namespace
+}  // namespace meshdex::index

@@ -1,0 +1,166 @@
+#include "index/layout.h"
+
+#include <set>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/unit/index/index_fixture.h"
+
+namespace meshdex::index::layout {
+namespace {
+
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::Not;
+
+meshdex::v1::DataProduct Shipments() {
+  return Product("logistics", "shipments", [](meshdex::v1::DataProduct& p) {
+    (*p.mutable_metadata()->mutable_labels())["cost_center"] = "CC-42";
+    auto& spec = *p.mutable_spec();
+    spec.set_title("Shipment Events");
+    spec.set_description("Every parcel movement, as events.");
+    spec.mutable_owner()->set_team("logistics-core");
+    spec.mutable_owner()->set_email("Logistics@Example.com");
+    spec.set_lifecycle("production");
+    spec.add_tags("IoT");
+    spec.add_tags("shipping");
+    spec.add_glossary_terms("Shipment");
+    auto& port = *spec.add_output_ports();
+    port.set_name("events");
+    port.set_kind("kafka");
+    port.set_format("avro");
+    port.set_address("kafka://broker.logistics:9092/logistics.shipments.v1");
+    auto& field = *port.mutable_schema()->add_fields();
+    field.set_name("loyalty_tier");
+    field.set_description("Tier of the customer's loyalty programme");
+    auto& email = *port.mutable_schema()->add_fields();
+    email.set_name("customerEmail");
+    email.set_classification("PII");
+    auto& input = *spec.add_input_ports();
+    input.set_name("orders");
+    input.set_kind("s3");
+    input.set_address("s3://sales/orders");
+  });
+}
+
+std::set<std::string> Terms(const Xapian::Document& document) {
+  return std::set<std::string>(document.termlist_begin(), document.termlist_end());
+}
+
+TEST(LayoutTest, ProductDocumentHasIdTypeAndFilterTerms) {
+  std::optional<Xapian::Document> document = ProductDocument(Shipments());
+  ASSERT_TRUE(document.has_value());
+  const std::set<std::string> terms = Terms(*document);
+  for (const char* term :
+       {"Qurn:dp:logistics:shipments", "XYproduct", "XDlogistics", "XOlogistics-core",
+        "XOlogistics@example.com", "XTiot", "XTshipping", "XLproduction", "XKkafka", "XCpii"}) {
+    EXPECT_THAT(terms, Contains(term));
+  }
+  // kind is about output ports only.
+  EXPECT_THAT(terms, Not(Contains("XKs3")));
+}
+
+TEST(LayoutTest, IdentifiersAreIndexedWholeAndByParts) {
+  const std::set<std::string> terms = Terms(*ProductDocument(Shipments()));
+  for (const char* term : {"loyalty_tier", "loyalty", "tier", "customeremail", "customer", "email",
+                           "cost_center", "cost", "center"}) {
+    EXPECT_THAT(terms, Contains(term));
+  }
+}
+
+TEST(LayoutTest, TextIsStemmedAndCoversPortsAndLabels) {
+  const std::set<std::string> terms = Terms(*ProductDocument(Shipments()));
+  for (const char* term : {"Zparcel", "Zmovement", "Zevent", "avro", "broker", "orders", "cc",
+                           "programme", "Zprogramm"}) {
+    EXPECT_THAT(terms, Contains(term));
+  }
+}
+
+TEST(LayoutTest, TitleAndNameWeighMoreThanDescription) {
+  std::optional<Xapian::Document> document = ProductDocument(Product("d", "alpha", [](auto& p) {
+    p.mutable_spec()->set_title("bravo");
+    p.mutable_spec()->set_description("charlie");
+  }));
+  auto wdf = [&](const std::string& term) {
+    Xapian::TermIterator it = document->termlist_begin();
+    it.skip_to(term);
+    return it != document->termlist_end() && *it == term ? it.get_wdf() : 0;
+  };
+  EXPECT_GT(wdf("alpha"), wdf("charlie"));
+  EXPECT_GT(wdf("bravo"), wdf("charlie"));
+  EXPECT_GT(wdf("charlie"), 0u);
+}
+
+TEST(LayoutTest, FacetValuesAreNormalisedLists) {
+  std::optional<Xapian::Document> document = ProductDocument(Shipments());
+  EXPECT_THAT(DecodeValueList(document->get_value(FindFilterField("tag")->slot)),
+              ElementsAre("iot", "shipping"));
+  EXPECT_THAT(DecodeValueList(document->get_value(FindFilterField("classification")->slot)),
+              ElementsAre("pii"));
+  EXPECT_THAT(DecodeValueList(document->get_value(FindFilterField("owner")->slot)),
+              ElementsAre("logistics-core", "logistics@example.com"));
+  EXPECT_THAT(DecodeValueList(document->get_value(FindFilterField("type")->slot)),
+              ElementsAre("product"));
+}
+
+TEST(LayoutTest, SortKeyOrdersByNameAndIsBrowsable) {
+  std::optional<Xapian::Document> document = ProductDocument(Shipments());
+  const std::string key = SortKey("shipments", "urn:dp:logistics:shipments");
+  EXPECT_EQ(document->get_value(kSortKeySlot), key);
+  EXPECT_THAT(Terms(*document), Contains(std::string(kBrowsePrefix) + key));
+  // A name that extends another sorts after it, whatever the URNs.
+  EXPECT_LT(SortKey("ship", "urn:dp:z:ship"), SortKey("ship-a", "urn:dp:a:ship-a"));
+}
+
+TEST(LayoutTest, StoredFieldsRoundTrip) {
+  std::optional<Xapian::Document> document = ProductDocument(Shipments());
+  std::optional<StoredFields> stored = DecodeStoredFields(document->get_data());
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->urn, "urn:dp:logistics:shipments");
+  EXPECT_EQ(stored->type, "product");
+  EXPECT_EQ(stored->name, "shipments");
+  EXPECT_EQ(stored->title, "Shipment Events");
+  EXPECT_EQ(stored->domain, "logistics");
+  EXPECT_EQ(stored->text, "Every parcel movement, as events.");
+  EXPECT_FALSE(DecodeStoredFields("garbage").has_value());
+}
+
+TEST(LayoutTest, CompletionTermsForNameAndTitle) {
+  const std::set<std::string> terms = Terms(*ProductDocument(Shipments()));
+  EXPECT_THAT(terms, Contains(CompletionTermPrefix(9, "shipments")));
+  EXPECT_THAT(terms, Contains(CompletionTermPrefix(15, "shipment events")));
+  EXPECT_EQ(CompletionKeyOfTerm(CompletionTermPrefix(15, "shipment events")), "shipment events");
+  EXPECT_FALSE(CompletionKeyOfTerm("XTiot").has_value());
+}
+
+TEST(LayoutTest, CompletionKeyNormalises) {
+  EXPECT_EQ(CompletionKey("  Shipment\t\n EVENTS "), "shipment events");
+  EXPECT_EQ(CompletionKey("Ünïcode"), "ünïcode");
+  const std::string cut = CompletionKey(std::string(63, 'a') + "é");
+  EXPECT_EQ(cut, std::string(63, 'a'));  // never half a UTF-8 sequence
+}
+
+TEST(LayoutTest, OverlongValuesAreSkippedNotFatal) {
+  const std::string huge(300, 'x');
+  EXPECT_FALSE(FilterTerm(*FindFilterField("tag"), huge).has_value());
+  EXPECT_FALSE(FilterTerm(*FindFilterField("tag"), "  ").has_value());
+  std::optional<Xapian::Document> document =
+      ProductDocument(Product("d", "n", [&](auto& p) { p.mutable_spec()->add_tags(huge); }));
+  ASSERT_TRUE(document.has_value());
+  for (const std::string& term : Terms(*document)) EXPECT_LE(term.size(), 245u);
+  EXPECT_FALSE(ProductDocument(Product("d", std::string(300, 'n'))).has_value());
+}
+
+TEST(LayoutTest, DictionaryWords) {
+  EXPECT_TRUE(IsDictionaryWord("shipments"));
+  EXPECT_TRUE(IsDictionaryWord("loyalty"));
+  EXPECT_FALSE(IsDictionaryWord("loyalty_tier"));
+  EXPECT_FALSE(IsDictionaryWord("9092"));
+  EXPECT_FALSE(IsDictionaryWord("v1"));
+  EXPECT_FALSE(IsDictionaryWord("Zshipment"));
+  EXPECT_FALSE(IsDictionaryWord("XTiot"));
+}
+
+}  // namespace
+}  // namespace meshdex::index::layout
