@@ -9,6 +9,7 @@
 
 #include "clients/cli/output.h"
 #include "meshdex/v1/catalog.grpc.pb.h"
+#include "meshdex/v1/lineage.grpc.pb.h"
 #include "meshdex/v1/search.grpc.pb.h"
 
 namespace meshdex::cli {
@@ -17,6 +18,7 @@ namespace meshdex::cli {
 struct Session {
   std::unique_ptr<meshdex::v1::CatalogService::Stub> catalog;
   std::unique_ptr<meshdex::v1::SearchService::Stub> search;
+  std::unique_ptr<meshdex::v1::LineageService::Stub> lineage;
   OutputFormat format = OutputFormat::kTable;
   int timeout_seconds = 30;
 };
@@ -34,6 +36,13 @@ int WatchCommand(Session& session, uint64_t from_sequence);
 int SearchCommand(Session& session, const std::string& query, const std::vector<std::string>& facets,
                   int page_size, const std::string& page_token);
 int SuggestCommand(Session& session, const std::string& prefix, int limit);
+// Streams OpenLineage events (JSON lines, or a JSON array) from files or stdin;
+// reports every rejected event with its line (or array position) and reason.
+int IngestCommand(Session& session, const std::vector<std::string>& files);
+int LineageCommand(Session& session, const std::string& node_id,
+                   meshdex::v1::GetLineageRequest::Direction direction, int depth, bool products,
+                   int max_nodes);
+int RunsCommand(Session& session, const std::string& job_id, int page_size);
 
 }  // namespace meshdex::cli
 

@@ -28,8 +28,8 @@ int main(int argc, char** argv) {
   int timeout = 30;
   app.add_option("--server", server, "meshdexd gRPC address (env MESHDEX_SERVER)")
       ->capture_default_str();
-  app.add_option("-o,--output", output, "Output format: table, json or yaml")
-      ->check(CLI::IsMember({"table", "json", "yaml"}))
+  app.add_option("-o,--output", output, "Output format: table, json or yaml (dot for lineage)")
+      ->check(CLI::IsMember({"table", "json", "yaml", "dot"}))
       ->capture_default_str();
   app.add_option("--timeout", timeout, "Seconds to wait for each call")
       ->check(CLI::Range(1, 3600))
@@ -38,15 +38,23 @@ int main(int argc, char** argv) {
   meshdex::cli::Session session;
   int exit_code = 0;
   // Commands run after parsing succeeded, from their callbacks.
-  auto run = [&](auto command) {
-    return [&, command] {
-      session.format = output == "json" ? OutputFormat::kJson
+  // `accepts_dot`: whether the command can print Graphviz (lineage only).
+  auto run = [&](auto command, bool accepts_dot = false) {
+    return [&, command, accepts_dot] {
+      if (output == "dot" && !accepts_dot) {
+        std::cerr << "error: -o dot is only for the lineage command\n";
+        exit_code = kUsageError;
+        return;
+      }
+      session.format = output == "json"   ? OutputFormat::kJson
                        : output == "yaml" ? OutputFormat::kYaml
+                       : output == "dot"  ? OutputFormat::kDot
                                           : OutputFormat::kTable;
       session.timeout_seconds = timeout;
       auto channel = grpc::CreateChannel(server, grpc::InsecureChannelCredentials());
       session.catalog = meshdex::v1::CatalogService::NewStub(channel);
       session.search = meshdex::v1::SearchService::NewStub(channel);
+      session.lineage = meshdex::v1::LineageService::NewStub(channel);
       exit_code = command();
     };
   };
@@ -115,6 +123,39 @@ int main(int argc, char** argv) {
   suggest->add_option("prefix", prefix, "What has been typed so far")->required();
   suggest->add_option("--limit", limit, "Most suggestions to show")->check(CLI::Range(1, 50))->capture_default_str();
   suggest->callback(run([&] { return SuggestCommand(session, prefix, limit); }));
+
+  std::vector<std::string> event_files;
+  auto* ingest = app.add_subcommand("ingest", "Send OpenLineage events (JSON lines or a JSON array)");
+  ingest->add_option("-f,--filename", event_files, "File or - for stdin (repeatable)")->required();
+  ingest->callback(run([&] { return IngestCommand(session, event_files); }));
+
+  std::string node_id;
+  bool upstream = false, downstream = false, products = false;
+  int depth = 0, max_nodes = 0;
+  auto* lineage = app.add_subcommand("lineage", "Show the lineage graph around a dataset, job or product");
+  lineage->add_option("node", node_id,
+                      "dataset:<namespace>:<name>, job:<namespace>:<name> or a product URN")
+      ->required();
+  auto* up_flag = lineage->add_flag("--up", upstream, "Only upstream (what it is made from)");
+  lineage->add_flag("--down", downstream, "Only downstream (what is made from it)")->excludes(up_flag);
+  lineage->add_option("--depth", depth, "Edges to walk (default 10)")->check(CLI::Range(1, 100));
+  lineage->add_option("--max-nodes", max_nodes, "Bound on nodes shown")->check(CLI::Range(1, 100000));
+  lineage->add_flag("--products", products, "Collapse datasets to the products owning them");
+  lineage->callback(run(
+      [&] {
+        auto direction = upstream     ? meshdex::v1::GetLineageRequest::UPSTREAM
+                         : downstream ? meshdex::v1::GetLineageRequest::DOWNSTREAM
+                                      : meshdex::v1::GetLineageRequest::BOTH;
+        return LineageCommand(session, node_id, direction, depth, products, max_nodes);
+      },
+      /*accepts_dot=*/true));
+
+  std::string job_id;
+  int runs_page_size = 20;
+  auto* runs = app.add_subcommand("runs", "List a job's runs, newest first");
+  runs->add_option("job", job_id, "job:<namespace>:<name>")->required();
+  runs->add_option("--page-size", runs_page_size, "Runs to show")->check(CLI::Range(1, 1000))->capture_default_str();
+  runs->callback(run([&] { return RunsCommand(session, job_id, runs_page_size); }));
 
   try {
     app.parse(argc, argv);

@@ -11,7 +11,8 @@
 
 namespace meshdex::cli {
 
-enum class OutputFormat { kTable, kJson, kYaml };
+// kDot (Graphviz) is offered by the lineage command only.
+enum class OutputFormat { kTable, kJson, kYaml, kDot };
 
 // A text table: a header row and data rows, columns padded to their widest
 // cell, written with two spaces between columns.
