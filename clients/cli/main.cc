@@ -23,6 +23,9 @@ int main(int argc, char** argv) {
   using meshdex::cli::OutputFormat;
   CLI::App app{"meshdexctl: register, find and follow data products in a meshdex catalog."};
   app.require_subcommand(1);
+  // Global options may also follow the subcommand: `get product URN -o yaml`.
+  // Set before the subcommands are created, which inherit it.
+  app.fallthrough();
   std::string server = DefaultServer();
   std::string output = "table";
   int timeout = 30;

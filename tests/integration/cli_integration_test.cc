@@ -98,6 +98,10 @@ TEST_F(CliIntegrationTest, TourApplyGetResolveHistory) {
   ASSERT_EQ(yaml.exit_code, 0) << yaml.err;
   EXPECT_NE(yaml.out.find("customer_email"), std::string::npos);
   EXPECT_NE(yaml.out.find("revision"), std::string::npos);
+  // Global options also work after the subcommand, as the README tour writes them.
+  CommandResult trailing = Ctl({"get", "product", "urn:dp:logistics:shipments", "-o", "yaml"});
+  ASSERT_EQ(trailing.exit_code, 0) << trailing.err;
+  EXPECT_EQ(trailing.out, yaml.out);
   // What get prints can be applied back as is, and changes nothing.
   CommandResult reapplied = Ctl({"apply", "-f", "-"}, yaml.out);
   ASSERT_EQ(reapplied.exit_code, 0) << reapplied.err;
