@@ -9,7 +9,7 @@ MAKEFLAGS += --no-print-directory
 
 # Debian packages needed to build, run and test meshdex. Later issues append here.
 DEBIAN_PACKAGES := \
-	build-essential cmake pkg-config \
+	build-essential cmake pkg-config clang libclang-rt-dev \
 	libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
 	librocksdb-dev libxapian-dev libabsl-dev libspdlog-dev libyaml-cpp-dev \
 	libcpp-httplib-dev nlohmann-json3-dev libre2-dev libcli11-dev \
@@ -41,7 +41,7 @@ configure = if [ ! -f $(1)/Makefile ] && [ ! -f $(1)/build.ninja ]; then cmake -
 # meshdexctl talks to 127.0.0.1:50051 unless told otherwise.
 CTL := $(BUILD_DIR)/bin/meshdexctl$(if $(filter 127.0.0.1:50051,$(GRPC_LISTEN)),, --server=$(GRPC_LISTEN))
 
-.PHONY: help deps build run test test-sanitize clean
+.PHONY: help deps build run test test-sanitize clean fuzz
 
 help: ## List the targets
 	@echo "meshdex make targets:"
@@ -83,5 +83,20 @@ test-sanitize: deps ## Build with ASan+UBSan into build-asan/ and run the tests 
 	cmake --build $(ASAN_BUILD_DIR) -j$(JOBS)
 	ctest --test-dir $(ASAN_BUILD_DIR) --output-on-failure -j2 --timeout $(TEST_TIMEOUT)
 
-clean: ## Remove build/ and build-asan/ (keeps the data directory)
-	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR)
+clean: ## Remove build/, build-asan/ and build-fuzz/ (keeps the data directory)
+	rm -rf $(BUILD_DIR) $(ASAN_BUILD_DIR) build-fuzz
+
+# Fuzzing (tests/fuzz): libFuzzer binaries built with clang + ASan/UBSan in
+# build-fuzz, each run for FUZZ_SECONDS on a copy of its seed corpus.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := document_fuzz search_query_fuzz
+
+fuzz: deps ## Run every fuzz target for FUZZ_SECONDS (default 60) with clang's libFuzzer
+	@$(call configure,build-fuzz,-DCMAKE_BUILD_TYPE=RelWithDebInfo -DMESHDEX_FUZZ=ON -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++)
+	cmake --build build-fuzz -j$(JOBS) --target $(FUZZ_TARGETS)
+	@for target in $(FUZZ_TARGETS); do \
+	  corpus=build-fuzz/corpus/$$target; mkdir -p $$corpus; \
+	  cp -r tests/fuzz/corpus/$$target/. $$corpus/; \
+	  echo "== $$target for $(FUZZ_SECONDS) s"; \
+	  build-fuzz/bin/$$target -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 $$corpus || exit 1; \
+	done
