@@ -14,7 +14,15 @@ DEBIAN_PACKAGES := \
 	librocksdb-dev libxapian-dev libabsl-dev libspdlog-dev libyaml-cpp-dev \
 	libcpp-httplib-dev nlohmann-json3-dev libre2-dev libcli11-dev \
 	libgtest-dev libgmock-dev \
-	python3-grpcio python3-grpc-tools
+	python3-grpcio python3-grpc-tools \
+	zlib1g-dev nodejs chromium
+
+# The web UI's npm packages (cytoscape, playwright-core for the browser tests):
+# `npm ci` runs when node_modules is missing or package-lock.json changed.
+# npm itself is Debian's package unless Node.js already ships one (NodeSource's
+# nodejs does, and conflicts with Debian's npm).
+WEB_DIR       := clients/web
+WEB_NPM_STAMP := $(WEB_DIR)/node_modules/.meshdex-npm-ci
 
 BUILD_DIR      := build
 ASAN_BUILD_DIR := build-asan
@@ -54,11 +62,17 @@ deps: ## Install the Debian packages meshdex needs (only those missing)
 	  dpkg-query -W -f='$${Status}' "$$pkg" 2>/dev/null | grep -q '^install ok installed$$' \
 	    || missing="$$missing $$pkg"; \
 	done; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "deps: installing$$missing"; \
 	  $(SUDO) apt-get update && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive \
 	    apt-get install -y --no-install-recommends $$missing; \
+	fi
+	@if [ ! -f $(WEB_NPM_STAMP) ] || [ $(WEB_DIR)/package-lock.json -nt $(WEB_NPM_STAMP) ]; then \
+	  echo "deps: npm ci in $(WEB_DIR)"; \
+	  (cd $(WEB_DIR) && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund) && \
+	  touch $(WEB_NPM_STAMP); \
 	fi
 
 build: deps ## Configure (first time only) and build into build/
@@ -100,3 +114,10 @@ fuzz: deps ## Run every fuzz target for FUZZ_SECONDS (default 60) with clang's l
 	  echo "== $$target for $(FUZZ_SECONDS) s"; \
 	  build-fuzz/bin/$$target -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 $$corpus || exit 1; \
 	done
+
+# Crash test, long form: CYCLES kill -9 cycles under concurrent writes.
+CYCLES ?= 200
+
+.PHONY: crashtest
+crashtest: build ## Kill meshdexd CYCLES times (default 200) under load and verify every acknowledged write
+	MESHDEX_CRASH_CYCLES=$(CYCLES) $(BUILD_DIR)/bin/crash_test

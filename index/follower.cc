@@ -18,12 +18,14 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "index/layout.h"
+#include "storage/lineage_ids.h"
 #include "spdlog/spdlog.h"
 
 namespace meshdex::index {
@@ -134,19 +136,17 @@ class SpellingChanges {
   absl::flat_hash_map<std::string, int64_t> deltas_;
 };
 
-// Makes `db` hold the current state of entity `urn`: `product`, or no
-// document when it is null. The spelling dictionary counts, for every word,
+// Makes `db` hold the current state of entity `urn`: `document`, or no
+// document when it is nullopt. The spelling dictionary counts, for every word,
 // the documents containing it: the words the old document had and the new one
 // lacks are removed, the new ones added, so replaying a change is harmless.
-void IndexProduct(Xapian::WritableDatabase& db, const std::string& urn,
-                  const DataProduct* product, SpellingChanges& spelling) {
+void IndexDocument(Xapian::WritableDatabase& db, const std::string& urn,
+                   const std::optional<Xapian::Document>& document, SpellingChanges& spelling) {
   const std::optional<std::string> id_term = layout::IdTerm(urn);
   if (!id_term.has_value()) {
     spdlog::error("index: cannot index {}: URN longer than a Xapian term", urn);
     return;
   }
-  std::optional<Xapian::Document> document;
-  if (product != nullptr) document = layout::ProductDocument(*product);
 
   std::vector<std::string> old_words;
   const Xapian::PostingIterator existing = db.postlist_begin(*id_term);
@@ -170,6 +170,91 @@ void IndexProduct(Xapian::WritableDatabase& db, const std::string& urn,
   } else if (exists) {
     db.delete_document(*id_term);
   }
+}
+
+// The document of a lineage dataset as stored now (its owner's domain
+// included); nullopt when it cannot be indexed.
+absl::StatusOr<std::optional<Xapian::Document>> DatasetDocument(
+    const storage::Store& store, const meshdex::v1::LineageDataset& dataset) {
+  absl::StatusOr<std::optional<storage::AddressClaim>> owner = storage::FindOwner(store, dataset);
+  if (!owner.ok()) return owner.status();
+  return layout::DatasetDocument(dataset, owner->has_value() ? (*owner)->product_urn : "");
+}
+
+// The current document of the entity a change record names: nullopt when the
+// entity is gone (a deleted product) or cannot be indexed.
+absl::StatusOr<std::optional<Xapian::Document>> CurrentDocument(const storage::Store& store,
+                                                                const ChangeEvent& change) {
+  absl::string_view id = change.urn();
+  switch (change.type()) {
+    case ChangeEvent::DATASET_UPSERTED: {
+      absl::ConsumePrefix(&id, storage::kDatasetIdPrefix);
+      absl::StatusOr<std::optional<storage::DatasetKey>> key = storage::FindDataset(store, id);
+      if (!key.ok()) return key.status();
+      if (!key->has_value()) return std::nullopt;
+      absl::StatusOr<std::optional<meshdex::v1::LineageDataset>> dataset = store.GetDataset(**key);
+      if (!dataset.ok()) return dataset.status();
+      if (!dataset->has_value()) return std::nullopt;
+      return DatasetDocument(store, **dataset);
+    }
+    case ChangeEvent::JOB_UPSERTED: {
+      absl::ConsumePrefix(&id, storage::kJobIdPrefix);
+      absl::StatusOr<std::optional<storage::JobKey>> key = storage::FindJob(store, id);
+      if (!key.ok()) return key.status();
+      if (!key->has_value()) return std::nullopt;
+      absl::StatusOr<std::optional<meshdex::v1::LineageJob>> job = store.GetJob(**key);
+      if (!job.ok()) return job.status();
+      if (!job->has_value()) return std::nullopt;
+      return layout::JobDocument(**job);
+    }
+    default: {
+      absl::StatusOr<DataProduct> product = store.GetProduct(change.urn());
+      if (absl::IsNotFound(product.status())) return std::nullopt;
+      if (!product.ok()) return product.status();
+      return layout::ProductDocument(*product);
+    }
+  }
+}
+
+// Adds the documents of every lineage dataset and job to `db` (a rebuild),
+// page by page, until done or `stop` says so.
+absl::Status IndexLineage(const storage::Store& store, Xapian::WritableDatabase& db,
+                          SpellingChanges& spelling, absl::FunctionRef<bool()> stop) {
+  const absl::Status interrupted = absl::CancelledError("index rebuild interrupted by shutdown");
+  uint64_t datasets = 0;
+  std::optional<storage::DatasetKey> after_dataset;
+  while (true) {
+    if (stop()) return interrupted;
+    absl::StatusOr<storage::Page<meshdex::v1::LineageDataset>> page =
+        store.ListDatasets(after_dataset, kRebuildPageSize);
+    if (!page.ok()) return page.status();
+    for (const meshdex::v1::LineageDataset& dataset : page->items) {
+      absl::StatusOr<std::optional<Xapian::Document>> document = DatasetDocument(store, dataset);
+      if (!document.ok()) return document.status();
+      IndexDocument(db, storage::DatasetNodeId({dataset.namespace_(), dataset.name()}), *document,
+                    spelling);
+    }
+    datasets += page->items.size();
+    if (!page->more || page->items.empty()) break;
+    after_dataset = storage::DatasetKey{page->items.back().namespace_(), page->items.back().name()};
+  }
+  uint64_t jobs = 0;
+  std::optional<storage::JobKey> after_job;
+  while (true) {
+    if (stop()) return interrupted;
+    absl::StatusOr<storage::Page<meshdex::v1::LineageJob>> page =
+        store.ListJobs(after_job, kRebuildPageSize);
+    if (!page.ok()) return page.status();
+    for (const meshdex::v1::LineageJob& job : page->items) {
+      IndexDocument(db, storage::JobNodeId({job.namespace_(), job.name()}),
+                    layout::JobDocument(job), spelling);
+    }
+    jobs += page->items.size();
+    if (!page->more || page->items.empty()) break;
+    after_job = storage::JobKey{page->items.back().namespace_(), page->items.back().name()};
+  }
+  spdlog::info("index: rebuild indexed {} lineage datasets and {} jobs", datasets, jobs);
+  return absl::OkStatus();
 }
 
 // Discards the uncommitted changes of a failed batch.
@@ -369,33 +454,30 @@ absl::StatusOr<bool> IndexFollower::ApplyBatch() {
   // Every touched entity is indexed once, in its current state, which the
   // store is asked for before Xapian is touched: a store error leaves the
   // batch wholly unapplied.
-  std::vector<std::pair<std::string, std::optional<DataProduct>>> products;
+  std::vector<std::pair<std::string, std::optional<Xapian::Document>>> documents;
   absl::flat_hash_set<std::string> seen;
   for (const ChangeEvent& change : *changes) {
     switch (change.type()) {
       case ChangeEvent::PRODUCT_UPSERTED:
       case ChangeEvent::PRODUCT_DELETED:
+      case ChangeEvent::DATASET_UPSERTED:
+      case ChangeEvent::JOB_UPSERTED:
         break;
       default:
-        continue;  // Entity types this index does not hold yet.
+        continue;  // Runs and unknown types are not searchable.
     }
     if (!seen.insert(change.urn()).second) continue;
-    absl::StatusOr<DataProduct> product = store_.GetProduct(change.urn());
-    if (product.ok()) {
-      products.emplace_back(change.urn(), *std::move(product));
-    } else if (absl::IsNotFound(product.status())) {
-      products.emplace_back(change.urn(), std::nullopt);
-    } else {
-      return product.status();
-    }
+    absl::StatusOr<std::optional<Xapian::Document>> document = CurrentDocument(store_, change);
+    if (!document.ok()) return document.status();
+    documents.emplace_back(change.urn(), *std::move(document));
   }
 
   const uint64_t last = changes->back().sequence();
   try {
     writer_->begin_transaction();
     SpellingChanges spelling;
-    for (const auto& [urn, product] : products) {
-      IndexProduct(*writer_, urn, product.has_value() ? &*product : nullptr, spelling);
+    for (const auto& [urn, document] : documents) {
+      IndexDocument(*writer_, urn, document, spelling);
     }
     spelling.ApplyTo(*writer_);
     writer_->set_metadata(layout::kAppliedSequenceKey, absl::StrCat(last));
@@ -452,7 +534,7 @@ absl::StatusOr<std::string> IndexFollower::BuildDatabase(uint64_t& watermark) {
         break;
       }
       for (const DataProduct& product : page->items) {
-        IndexProduct(db, product.metadata().urn(), &product, spelling);
+        IndexDocument(db, product.metadata().urn(), layout::ProductDocument(product), spelling);
       }
       indexed += page->items.size();
       if (absl::Now() - last_report >= kProgressInterval) {
@@ -461,6 +543,9 @@ absl::StatusOr<std::string> IndexFollower::BuildDatabase(uint64_t& watermark) {
       }
       if (!page->more || page->items.empty()) break;
       after = page->items.back().metadata().urn();
+    }
+    if (status.ok()) {
+      status = IndexLineage(store_, db, spelling, [this] { return StopRequested(); });
     }
     if (status.ok()) {
       spelling.ApplyTo(db);

@@ -8,6 +8,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "storage/lineage_ids.h"
 
 namespace meshdex::index::layout {
 namespace {
@@ -176,10 +178,17 @@ void IndexPort(const Port& port, DocumentBuilder& builder) {
   }
 }
 
+// The domain of urn:dp:<domain>:<name>, "" for anything else.
+std::string DomainOfProductUrn(absl::string_view urn) {
+  std::vector<absl::string_view> parts = absl::StrSplit(urn, ':');
+  return parts.size() == 4 && parts[0] == "urn" && parts[1] == "dp" ? std::string(parts[2])
+                                                                   : std::string();
+}
+
 }  // namespace
 
 bool IsEntityType(absl::string_view type) {
-  return type == kTypeProduct || type == "dataset" || type == "job";
+  return type == kTypeProduct || type == kTypeDataset || type == kTypeJob;
 }
 
 const std::vector<FilterField>& FilterFields() {
@@ -335,6 +344,65 @@ std::optional<Xapian::Document> ProductDocument(const DataProduct& product) {
   stored.title = spec.title();
   stored.domain = meta.domain();
   stored.text = spec.description().empty() ? spec.title() : spec.description();
+  return builder.Finish(*id_term, stored);
+}
+
+
+std::optional<Xapian::Document> DatasetDocument(const meshdex::v1::LineageDataset& dataset,
+                                                absl::string_view owner_urn) {
+  const std::string id = storage::DatasetNodeId({dataset.namespace_(), dataset.name()});
+  std::optional<std::string> id_term = IdTerm(id);
+  if (!id_term.has_value()) return std::nullopt;
+  const std::string domain = DomainOfProductUrn(owner_urn);
+
+  DocumentBuilder builder;
+  builder.Identifier(dataset.name(), kNameWeight);
+  builder.Text(dataset.namespace_(), kLabelWeight);
+  builder.Text(dataset.description());
+  for (const meshdex::v1::DatasetField& field : dataset.fields()) {
+    builder.Identifier(field.name());
+    builder.Text(field.type());
+    builder.Text(field.description());
+  }
+  builder.Text(dataset.producing_job());
+  builder.Text(owner_urn);
+
+  builder.Filter("type", kTypeDataset);
+  builder.Filter("domain", domain);
+  builder.Completion(dataset.name());
+
+  StoredFields stored;
+  stored.urn = id;
+  stored.type = kTypeDataset;
+  stored.name = dataset.name();
+  stored.title = dataset.name();
+  stored.domain = domain;
+  stored.text = dataset.description().empty() ? dataset.namespace_() : dataset.description();
+  return builder.Finish(*id_term, stored);
+}
+
+std::optional<Xapian::Document> JobDocument(const meshdex::v1::LineageJob& job) {
+  const std::string id = storage::JobNodeId({job.namespace_(), job.name()});
+  std::optional<std::string> id_term = IdTerm(id);
+  if (!id_term.has_value()) return std::nullopt;
+
+  DocumentBuilder builder;
+  builder.Identifier(job.name(), kNameWeight);
+  builder.Text(job.namespace_(), kLabelWeight);
+  builder.Text(job.description());
+  builder.Text(job.sql());
+
+  builder.Filter("type", kTypeJob);
+  builder.Completion(job.name());
+
+  StoredFields stored;
+  stored.urn = id;
+  stored.type = kTypeJob;
+  stored.name = job.name();
+  stored.title = job.name();
+  stored.text = !job.description().empty() ? job.description()
+                : !job.sql().empty()         ? job.sql()
+                                             : job.namespace_();
   return builder.Finish(*id_term, stored);
 }
 

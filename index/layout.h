@@ -9,7 +9,7 @@
 //                       positions (phrases), title and name boosted; snake_case
 //                       and camelCase identifiers indexed whole and by parts
 //   Q<urn>              unique id (replace/delete in place)
-//   XY<type>            entity type: product (dataset, job come with lineage)
+//   XY<type>            entity type: product, dataset, job
 //   XD<domain>          domain                      | filters `field:value`;
 //   XO<team>, XO<email> owner                       | values are normalised
 //   XT<tag>             tag                         | (trimmed, lower-case) on
@@ -27,7 +27,10 @@
 //   data                StoredFields (urn, type, name, title, domain, text)
 //   metadata            format version and applied change-log sequence
 //
-// Entity types added later (dataset, job) reuse the same prefixes and slots.
+// Lineage datasets and jobs (OpenLineage, see lineage.proto) reuse the same
+// prefixes and slots; their URN is their lineage node id
+// (dataset:<namespace>:<name>, job:<namespace>:<name>). A dataset's domain is
+// the domain of the product owning it through an output port, if any.
 // Any change to this layout must bump kFormatVersion: the follower rebuilds
 // an index whose stored version differs.
 //
@@ -42,16 +45,19 @@
 #include <xapian.h>
 
 #include "absl/strings/string_view.h"
+#include "meshdex/v1/lineage.pb.h"
 #include "meshdex/v1/resources.pb.h"
 
 namespace meshdex::index::layout {
 
-inline constexpr int kFormatVersion = 1;
+inline constexpr int kFormatVersion = 2;
 // Xapian metadata keys, written in the same commit as the documents.
 inline constexpr char kFormatVersionKey[] = "meshdex.format_version";
 inline constexpr char kAppliedSequenceKey[] = "meshdex.applied_sequence";
 
 inline constexpr char kTypeProduct[] = "product";
+inline constexpr char kTypeDataset[] = "dataset";
+inline constexpr char kTypeJob[] = "job";
 // Whether `type` names an entity type the catalog knows (product, dataset,
 // job), indexed yet or not.
 bool IsEntityType(absl::string_view type);
@@ -125,6 +131,13 @@ std::optional<std::string> CompletionKeyOfTerm(absl::string_view term);
 // The document of a product (metadata.urn set). Fails with nullopt when the
 // URN cannot be an id term.
 std::optional<Xapian::Document> ProductDocument(const meshdex::v1::DataProduct& product);
+
+// The document of a lineage dataset; `owner_urn` is the URN of the product
+// owning it ("" when none). Nullopt when its id cannot be an id term.
+std::optional<Xapian::Document> DatasetDocument(const meshdex::v1::LineageDataset& dataset,
+                                                absl::string_view owner_urn);
+// The document of a lineage job.
+std::optional<Xapian::Document> JobDocument(const meshdex::v1::LineageJob& job);
 
 }  // namespace meshdex::index::layout
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -22,11 +23,17 @@
 #include "index/follower.h"
 #include "index/searcher.h"
 #include "index/suggester.h"
+#include "server/api/admin_service.h"
 #include "server/api/catalog_service.h"
+#include "server/api/lineage_service.h"
 #include "server/api/search_service.h"
 #include "server/catalog/catalog.h"
 #include "server/demo.h"
 #include "server/http/gateway.h"
+#include "server/lineage/lineage.h"
+#include "server/metrics/grpc_interceptor.h"
+#include "server/metrics/registry.h"
+#include "server/metrics/server_gauges.h"
 #include "server/listen_address.h"
 #include "server/logging.h"
 #include "spdlog/spdlog.h"
@@ -45,6 +52,12 @@ ABSL_FLAG(bool, insecure, false,
 ABSL_FLAG(bool, reindex, false, "Rebuild the search index from the store before serving.");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "On SIGTERM, how long in-flight calls may take before they are cancelled.");
+ABSL_FLAG(std::string, ui_dir, "",
+          "Serve the web UI from this directory (development) instead of the built-in copy.");
+ABSL_FLAG(uint64_t, http_max_body_bytes, 8 << 20, "Largest HTTP request body; larger ones get 413.");
+ABSL_FLAG(int, http_threads, 16, "HTTP worker threads (requests served at once).");
+ABSL_FLAG(int, http_io_timeout_ms, 5000,
+          "Longest HTTP read or write stall, and keep-alive idle time, before a connection is dropped.");
 
 namespace meshdex::server {
 namespace {
@@ -135,7 +148,13 @@ absl::Status Run() {
   index::Searcher searcher(follower);
   index::Suggester suggester(follower);
 
-  catalog::Catalog catalog(**store);
+  lineage::Lineage lineage(**store);
+  catalog::Catalog::Options catalog_options;
+  // Products are read with their lineage trust, on every transport.
+  catalog_options.fill_status = [&lineage](meshdex::v1::DataProduct& product) {
+    return lineage.FillTrust(product);
+  };
+  catalog::Catalog catalog(**store, std::move(catalog_options));
   if (absl::GetFlag(FLAGS_demo)) {
     if ((*store)->LastSequence() == 0) {
       absl::StatusOr<int> loaded = LoadDemoMesh(catalog);
@@ -149,13 +168,21 @@ absl::Status Run() {
   absl::Notification shutting_down;
   api::CatalogService catalog_service(catalog, **store, shutting_down);
   api::SearchService search_service(searcher, suggester);
+  api::LineageService lineage_service(lineage);
+  api::AdminService admin_service(**store, follower, (data_dir / "index").string());
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  metrics::Registry metrics;
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<metrics::GrpcMetricsInterceptorFactory>(metrics));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   int grpc_port = 0;
   builder.AddListeningPort(grpc_address->ToString(), grpc::InsecureServerCredentials(), &grpc_port);
   builder.RegisterService(&catalog_service);
   builder.RegisterService(&search_service);
+  builder.RegisterService(&lineage_service);
+  builder.RegisterService(&admin_service);
   std::unique_ptr<grpc::Server> grpc_server = builder.BuildAndStart();
   if (grpc_server == nullptr || grpc_port == 0) {
     return absl::UnavailableError(
@@ -167,9 +194,22 @@ absl::Status Run() {
   // Ready once the index has caught up with the store as it was at start, so
   // a load balancer sends no searches to an instance that is still rebuilding.
   const uint64_t start_sequence = (*store)->LastSequence();
-  http::HttpGateway gateway([&] {
+  metrics::ServerGauges gauges(metrics, **store, follower, (data_dir / "store").string(),
+                               (data_dir / "index").string(), metrics::ServerGauges::Options());
+  http::GatewayServices http_services;
+  http_services.catalog = &catalog;
+  http_services.searcher = &searcher;
+  http_services.suggester = &suggester;
+  http_services.ready = [&] {
     return !shutting_down.HasBeenNotified() && follower.AppliedSequence() >= start_sequence;
-  });
+  };
+  http_services.metrics = &metrics;
+  http::HttpGateway gateway(
+      std::move(http_services),
+      {.max_body_bytes = absl::GetFlag(FLAGS_http_max_body_bytes),
+       .threads = absl::GetFlag(FLAGS_http_threads),
+       .io_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_http_io_timeout_ms)),
+       .ui_dir = absl::GetFlag(FLAGS_ui_dir)});
   absl::StatusOr<ListenAddress> http_bound = gateway.Start(*http_address);
   if (!http_bound.ok()) {
     grpc_server->Shutdown();

@@ -1,5 +1,7 @@
 #include "storage/keys.h"
 
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 
 namespace meshdex::storage::keys {
@@ -65,5 +67,179 @@ std::string SequenceKey(uint64_t sequence) {
 }
 
 std::optional<uint64_t> SequenceFromKey(absl::string_view key) { return ReadBigEndian64(key); }
+
+namespace {
+
+constexpr absl::string_view kSep(&kSeparator, 1);
+
+// Order-preserving map of a signed time to unsigned (flips the sign bit).
+uint64_t OrderedTime(int64_t unix_nanos) {
+  return static_cast<uint64_t>(unix_nanos) ^ (uint64_t{1} << 63);
+}
+
+char EdgeTag(EdgeDirection direction) { return direction == EdgeDirection::kDownstream ? 'D' : 'U'; }
+char ColumnTag(EdgeDirection direction) {
+  return direction == EdgeDirection::kDownstream ? 'C' : 'c';
+}
+
+void AppendNode(const LineageNodeKey& node, std::string* out) {
+  out->push_back(node.kind == LineageNodeKey::Kind::kDataset ? 'd' : 'j');
+  absl::StrAppend(out, node.ns, kSep, node.name);
+}
+
+void AppendField(const FieldKey& field, std::string* out) {
+  absl::StrAppend(out, field.dataset.ns, kSep, field.dataset.name, kSep, field.field);
+}
+
+// Splits `bytes` at '\0' into exactly `count` parts.
+std::optional<std::vector<absl::string_view>> SplitParts(absl::string_view bytes, size_t count) {
+  std::vector<absl::string_view> parts;
+  while (parts.size() + 1 < count) {
+    const size_t split = bytes.find(kSeparator);
+    if (split == absl::string_view::npos) return std::nullopt;
+    parts.push_back(bytes.substr(0, split));
+    bytes.remove_prefix(split + 1);
+  }
+  if (bytes.find(kSeparator) != absl::string_view::npos) return std::nullopt;
+  parts.push_back(bytes);
+  return parts;
+}
+
+absl::string_view AfterPrefix(absl::string_view key, absl::string_view prefix) {
+  if (key.substr(0, prefix.size()) != prefix) return absl::string_view();
+  return key.substr(prefix.size());
+}
+
+}  // namespace
+
+std::string DatasetKeyBytes(const DatasetKey& dataset) {
+  return absl::StrCat(dataset.ns, kSep, dataset.name);
+}
+
+std::optional<DatasetKey> DatasetKeyFromBytes(absl::string_view key) {
+  std::optional<std::vector<absl::string_view>> parts = SplitParts(key, 2);
+  if (!parts) return std::nullopt;
+  return DatasetKey{std::string((*parts)[0]), std::string((*parts)[1])};
+}
+
+std::string JobKeyBytes(const JobKey& job) { return absl::StrCat(job.ns, kSep, job.name); }
+
+std::optional<JobKey> JobKeyFromBytes(absl::string_view key) {
+  std::optional<std::vector<absl::string_view>> parts = SplitParts(key, 2);
+  if (!parts) return std::nullopt;
+  return JobKey{std::string((*parts)[0]), std::string((*parts)[1])};
+}
+
+std::string EdgePrefix(EdgeDirection direction, const LineageNodeKey& node) {
+  std::string key(1, EdgeTag(direction));
+  AppendNode(node, &key);
+  key.push_back(kSeparator);
+  return key;
+}
+
+std::string EdgeKey(EdgeDirection direction, const LineageNodeKey& from, const LineageNodeKey& to) {
+  std::string key = EdgePrefix(direction, from);
+  AppendNode(to, &key);
+  return key;
+}
+
+std::optional<LineageNodeKey> EdgeNeighbor(absl::string_view key, absl::string_view prefix) {
+  absl::string_view rest = AfterPrefix(key, prefix);
+  if (rest.empty()) return std::nullopt;
+  LineageNodeKey node;
+  if (rest.front() == 'd') {
+    node.kind = LineageNodeKey::Kind::kDataset;
+  } else if (rest.front() == 'j') {
+    node.kind = LineageNodeKey::Kind::kJob;
+  } else {
+    return std::nullopt;
+  }
+  std::optional<std::vector<absl::string_view>> parts = SplitParts(rest.substr(1), 2);
+  if (!parts) return std::nullopt;
+  node.ns = std::string((*parts)[0]);
+  node.name = std::string((*parts)[1]);
+  return node;
+}
+
+std::string ColumnDatasetPrefix(EdgeDirection direction, const DatasetKey& dataset) {
+  std::string key(1, ColumnTag(direction));
+  absl::StrAppend(&key, dataset.ns, kSep, dataset.name, kSep);
+  return key;
+}
+
+std::string ColumnEdgePrefix(EdgeDirection direction, const FieldKey& field) {
+  std::string key(1, ColumnTag(direction));
+  AppendField(field, &key);
+  key.push_back(kSeparator);
+  return key;
+}
+
+std::string ColumnEdgeKey(EdgeDirection direction, const FieldKey& from, const FieldKey& to) {
+  std::string key = ColumnEdgePrefix(direction, from);
+  AppendField(to, &key);
+  return key;
+}
+
+std::optional<FieldKey> ColumnEdgeNeighbor(absl::string_view key, absl::string_view prefix) {
+  absl::string_view rest = AfterPrefix(key, prefix);
+  if (rest.empty()) return std::nullopt;
+  std::optional<std::vector<absl::string_view>> parts = SplitParts(rest, 3);
+  if (!parts) return std::nullopt;
+  return FieldKey{{std::string((*parts)[0]), std::string((*parts)[1])}, std::string((*parts)[2])};
+}
+
+std::optional<std::string> ColumnEdgeField(absl::string_view key, absl::string_view prefix) {
+  absl::string_view rest = AfterPrefix(key, prefix);
+  const size_t split = rest.find(kSeparator);
+  if (rest.empty() || split == absl::string_view::npos) return std::nullopt;
+  return std::string(rest.substr(0, split));
+}
+
+std::string RunEventKey(absl::string_view run_id, absl::string_view event_type, int64_t unix_nanos) {
+  std::string key = absl::StrCat("r", run_id, kSep, event_type, kSep);
+  AppendBigEndian64(OrderedTime(unix_nanos), &key);
+  return key;
+}
+
+std::string JobEventKey(const JobKey& job, int64_t unix_nanos) {
+  std::string key = absl::StrCat("j", job.ns, kSep, job.name, kSep);
+  AppendBigEndian64(OrderedTime(unix_nanos), &key);
+  return key;
+}
+
+std::string DatasetEventKey(const DatasetKey& dataset, int64_t unix_nanos) {
+  std::string key = absl::StrCat("d", dataset.ns, kSep, dataset.name, kSep);
+  AppendBigEndian64(OrderedTime(unix_nanos), &key);
+  return key;
+}
+
+std::string JobRunPrefix(const JobKey& job) { return absl::StrCat("R", job.ns, kSep, job.name, kSep); }
+
+std::string JobRunKey(const JobKey& job, int64_t sort_unix_nanos, absl::string_view run_id) {
+  std::string key = JobRunPrefix(job);
+  AppendBigEndian64(~OrderedTime(sort_unix_nanos), &key);
+  absl::StrAppend(&key, run_id);
+  return key;
+}
+
+std::optional<std::string> JobRunIdFromKey(absl::string_view key, absl::string_view prefix) {
+  absl::string_view rest = AfterPrefix(key, prefix);
+  if (rest.size() <= 8) return std::nullopt;
+  return std::string(rest.substr(8));
+}
+
+std::string ClaimAliasPrefix(const DatasetKey& identity) {
+  return absl::StrCat("A", identity.ns, kSep, identity.name, kSep);
+}
+
+std::string ClaimAliasKey(const DatasetKey& identity, const DatasetKey& dataset) {
+  return absl::StrCat(ClaimAliasPrefix(identity), dataset.ns, kSep, dataset.name);
+}
+
+std::optional<DatasetKey> ClaimAliasDataset(absl::string_view key, absl::string_view prefix) {
+  absl::string_view rest = AfterPrefix(key, prefix);
+  if (rest.empty()) return std::nullopt;
+  return DatasetKeyFromBytes(rest);
+}
 
 }  // namespace meshdex::storage::keys

@@ -18,6 +18,12 @@ inline constexpr char kProductsFamily[] = "products";
 inline constexpr char kRevisionsFamily[] = "revisions";
 inline constexpr char kClaimsFamily[] = "claims";
 inline constexpr char kChangeLogFamily[] = "changelog";
+inline constexpr char kDatasetsFamily[] = "datasets";
+inline constexpr char kJobsFamily[] = "jobs";
+inline constexpr char kRunsFamily[] = "runs";
+inline constexpr char kLineageEdgesFamily[] = "lineage_edges";
+inline constexpr char kLineageEventsFamily[] = "lineage_events";
+inline constexpr char kLineageIndexFamily[] = "lineage_index";
 
 // products: <urn>
 std::string ProductKey(absl::string_view urn);
@@ -36,6 +42,59 @@ std::optional<AddressClaim> DecodeClaim(absl::string_view value);
 // changelog: <sequence:be64> -> serialized ChangeEvent
 std::string SequenceKey(uint64_t sequence);
 std::optional<uint64_t> SequenceFromKey(absl::string_view key);
+
+// Lineage. OpenLineage namespaces, names, field names and run ids never
+// contain control characters (the ingest validates them), so '\0' separates.
+//
+// datasets: <namespace> '\0' <name> -> LineageDataset
+// jobs:     <namespace> '\0' <name> -> LineageJob
+// runs:     <runId>                 -> RunRecord
+std::string DatasetKeyBytes(const DatasetKey& dataset);
+std::optional<DatasetKey> DatasetKeyFromBytes(absl::string_view key);
+std::string JobKeyBytes(const JobKey& job);
+std::optional<JobKey> JobKeyFromBytes(absl::string_view key);
+
+// lineage_edges, graph: <dir> <node> '\0' <node>, where dir is 'D' (stored
+// as data flows: from -> to) or 'U' (to -> from) and node is <kind>
+// <namespace> '\0' <name> with kind 'd' (dataset) or 'j' (job).
+// lineage_edges, columns: <dir> <field> '\0' <field>, dir 'C' (from -> to)
+// or 'c' (to -> from), field <namespace> '\0' <dataset> '\0' <field>.
+// Values are empty. The neighbours of X in one direction share the prefix
+// <dir> <X> '\0'.
+std::string EdgeKey(EdgeDirection direction, const LineageNodeKey& from, const LineageNodeKey& to);
+std::string EdgePrefix(EdgeDirection direction, const LineageNodeKey& node);
+// The neighbour in a key starting with `prefix` (EdgePrefix).
+std::optional<LineageNodeKey> EdgeNeighbor(absl::string_view key, absl::string_view prefix);
+std::string ColumnEdgeKey(EdgeDirection direction, const FieldKey& from, const FieldKey& to);
+std::string ColumnEdgePrefix(EdgeDirection direction, const FieldKey& field);
+// Prefix of the column edges of all fields of `dataset` in `direction`.
+std::string ColumnDatasetPrefix(EdgeDirection direction, const DatasetKey& dataset);
+// The neighbour in a key starting with a ColumnEdgePrefix.
+std::optional<FieldKey> ColumnEdgeNeighbor(absl::string_view key, absl::string_view prefix);
+// The field of a key starting with ColumnDatasetPrefix(direction, dataset).
+std::optional<std::string> ColumnEdgeField(absl::string_view key, absl::string_view prefix);
+
+// lineage_events: idempotency keys of ingested events -> the event's JSON.
+// Run events: 'r' <runId> '\0' <eventType> '\0' <eventTime>; job and dataset
+// events: 'j' or 'd' <namespace> '\0' <name> '\0' <eventTime>; the time is
+// the instant (nanoseconds since the epoch, order-preserving big-endian), so
+// one instant written with different offsets is one key.
+std::string RunEventKey(absl::string_view run_id, absl::string_view event_type, int64_t unix_nanos);
+std::string JobEventKey(const JobKey& job, int64_t unix_nanos);
+std::string DatasetEventKey(const DatasetKey& dataset, int64_t unix_nanos);
+
+// lineage_index, runs of a job newest first:
+//   'R' <job namespace> '\0' <job name> '\0' <~time:be64> <runId> -> ""
+// where ~time inverts the order-preserving encoding of the run's sort time.
+std::string JobRunKey(const JobKey& job, int64_t sort_unix_nanos, absl::string_view run_id);
+std::string JobRunPrefix(const JobKey& job);
+// The run id of a key starting with JobRunPrefix(job).
+std::optional<std::string> JobRunIdFromKey(absl::string_view key, absl::string_view prefix);
+// lineage_index, datasets by claim identity:
+//   'A' <claim namespace> '\0' <claim name> '\0' <namespace> '\0' <name> -> ""
+std::string ClaimAliasKey(const DatasetKey& identity, const DatasetKey& dataset);
+std::string ClaimAliasPrefix(const DatasetKey& identity);
+std::optional<DatasetKey> ClaimAliasDataset(absl::string_view key, absl::string_view prefix);
 
 }  // namespace meshdex::storage::keys
 

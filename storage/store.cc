@@ -8,33 +8,19 @@
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
+#include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/write_batch.h"
 #include "storage/keys.h"
+#include "storage/lineage_pending.h"
+#include "storage/store_internal.h"
 
 namespace meshdex::storage {
 namespace {
 
+using internal::FromRocks;
+using internal::Parse;
 using meshdex::v1::ChangeEvent;
 using meshdex::v1::DataProduct;
-
-absl::Status FromRocks(const rocksdb::Status& status, absl::string_view what) {
-  if (status.ok()) return absl::OkStatus();
-  std::string message = absl::StrCat(what, ": ", status.ToString());
-  if (status.IsCorruption()) return absl::DataLossError(message);
-  if (status.IsIOError() || status.IsBusy() || status.IsTimedOut() || status.IsTryAgain()) {
-    return absl::UnavailableError(message);
-  }
-  return absl::InternalError(message);
-}
-
-template <typename Message>
-absl::StatusOr<Message> Parse(absl::string_view bytes, absl::string_view what) {
-  Message message;
-  if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return absl::DataLossError(absl::StrCat("undecodable record in ", what));
-  }
-  return message;
-}
 
 rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::BlockBasedTableOptions table;
@@ -117,12 +103,19 @@ void WriteTxn::DeleteProduct(const DataProduct& tombstone) {
 }
 
 void WriteTxn::PutClaim(const DatasetKey& dataset, const AddressClaim& claim) {
+  absl::StatusOr<std::optional<AddressClaim>> current = GetClaim(dataset);
+  if (!current.ok()) {
+    if (deferred_error_.ok()) deferred_error_ = current.status();
+  } else if (!current->has_value() || (*current)->product_urn != claim.product_urn) {
+    TouchDatasetsClaimedAs(dataset);
+  }
   std::string key = keys::ClaimKey(dataset);
   batch_->Put(store_.claims_, key, keys::EncodeClaim(claim));
   own_claims_.emplace_back(std::move(key), claim);
 }
 
 void WriteTxn::ReleaseClaim(const DatasetKey& dataset) {
+  TouchDatasetsClaimedAs(dataset);
   std::string key = keys::ClaimKey(dataset);
   batch_->Delete(store_.claims_, key);
   own_claims_.emplace_back(std::move(key), std::nullopt);
@@ -170,7 +163,10 @@ absl::Status Store::OpenDb() {
 
   const std::vector<std::string> families = {rocksdb::kDefaultColumnFamilyName,
                                              keys::kProductsFamily, keys::kRevisionsFamily,
-                                             keys::kClaimsFamily, keys::kChangeLogFamily};
+                                             keys::kClaimsFamily, keys::kChangeLogFamily,
+                                             keys::kDatasetsFamily, keys::kJobsFamily,
+                                             keys::kRunsFamily, keys::kLineageEdgesFamily,
+                                             keys::kLineageEventsFamily, keys::kLineageIndexFamily};
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const std::string& name : families) {
     descriptors.emplace_back(name, FamilyOptions(cache));
@@ -185,6 +181,12 @@ absl::Status Store::OpenDb() {
   revisions_ = handles_[2];
   claims_ = handles_[3];
   changelog_ = handles_[4];
+  datasets_ = handles_[5];
+  jobs_ = handles_[6];
+  runs_ = handles_[7];
+  lineage_edges_ = handles_[8];
+  lineage_events_ = handles_[9];
+  lineage_index_ = handles_[10];
 
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), changelog_));
   it->SeekToLast();
@@ -287,11 +289,29 @@ absl::StatusOr<uint64_t> Store::CountProducts() const {
   return count;
 }
 
+absl::StatusOr<uint64_t> Store::Checkpoint(const std::string& dir) const {
+  // Read before the checkpoint: every write published by then is inside it.
+  const uint64_t sequence = LastSequence();
+  rocksdb::Checkpoint* raw = nullptr;
+  if (absl::Status status = FromRocks(rocksdb::Checkpoint::Create(db_, &raw), "checkpoint");
+      !status.ok()) {
+    return status;
+  }
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  if (absl::Status status =
+          FromRocks(checkpoint->CreateCheckpoint(dir), absl::StrCat("checkpoint into ", dir));
+      !status.ok()) {
+    return status;
+  }
+  return sequence;
+}
+
 absl::StatusOr<uint64_t> Store::Write(absl::FunctionRef<absl::Status(WriteTxn&)> fn) {
   absl::MutexLock writer(&write_mu_);
   const uint64_t last = LastSequence();
   WriteTxn txn(*this, last, absl::Now());
   if (absl::Status status = fn(txn); !status.ok()) return status;
+  if (absl::Status status = txn.Finish(); !status.ok()) return status;
   if (txn.batch_->Count() == 0) return last;
 
   rocksdb::WriteOptions write_options;

@@ -2,8 +2,12 @@
 //
 // Column families: products (current state by URN), revisions (every revision
 // by URN and revision, tombstones included), claims (OpenLineage dataset ->
-// owning product port) and changelog (ChangeEvent by sequence). Key encodings
-// live in keys.h only.
+// owning product port) and changelog (ChangeEvent by sequence); for lineage
+// (records in lineage.proto): datasets, jobs, runs, lineage_edges (adjacency
+// in both directions, so one traversal step is one prefix scan; column edges
+// too), lineage_events (ingested event keys, for idempotency, with the event
+// text) and lineage_index (a job's runs newest first; datasets by the claim
+// identity that decides their owner). Key encodings live in keys.h only.
 //
 // Invariants:
 //  * One commit path: every write runs through Write(), which turns the
@@ -24,13 +28,16 @@
 #include <optional>
 #include <string>
 #include "absl/strings/string_view.h"
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/functional/function_ref.h"
+#include "absl/hash/hash.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "meshdex/v1/lineage.pb.h"
 #include "meshdex/v1/resources.pb.h"
 #include "storage/change_log.h"
 
@@ -54,7 +61,58 @@ struct StoreOptions {
 struct DatasetKey {
   std::string ns;
   std::string name;
+
+  friend bool operator==(const DatasetKey& a, const DatasetKey& b) {
+    return a.ns == b.ns && a.name == b.name;
+  }
+  template <typename H>
+  friend H AbslHashValue(H state, const DatasetKey& key) {
+    return H::combine(std::move(state), key.ns, key.name);
+  }
 };
+
+// An OpenLineage job identity.
+struct JobKey {
+  std::string ns;
+  std::string name;
+};
+
+// A node of the dataset/job lineage graph.
+struct LineageNodeKey {
+  enum class Kind { kDataset, kJob };
+  Kind kind = Kind::kDataset;
+  std::string ns;
+  std::string name;
+
+  friend bool operator==(const LineageNodeKey& a, const LineageNodeKey& b) {
+    return a.kind == b.kind && a.ns == b.ns && a.name == b.name;
+  }
+  template <typename H>
+  friend H AbslHashValue(H state, const LineageNodeKey& key) {
+    return H::combine(std::move(state), key.kind, key.ns, key.name);
+  }
+};
+
+// A column of a dataset, a node of the column lineage graph.
+struct FieldKey {
+  DatasetKey dataset;
+  std::string field;
+
+  friend bool operator==(const FieldKey& a, const FieldKey& b) {
+    return a.dataset == b.dataset && a.field == b.field;
+  }
+  template <typename H>
+  friend H AbslHashValue(H state, const FieldKey& key) {
+    return H::combine(std::move(state), key.dataset, key.field);
+  }
+};
+
+// Edges are stored as data flows (input dataset -> job -> output dataset,
+// input column -> output column) and walked either way.
+enum class EdgeDirection { kDownstream, kUpstream };
+
+// The lineage writes a WriteTxn buffers (storage/lineage_pending.h).
+struct LineagePending;
 
 // Which product port owns a dataset.
 struct AddressClaim {
@@ -82,14 +140,42 @@ class WriteTxn {
   // Removes the current state of `tombstone.metadata().urn()` and records the
   // tombstone as a revision; appends PRODUCT_DELETED.
   void DeleteProduct(const meshdex::v1::DataProduct& tombstone);
+  // A claim that changes a dataset's owner also touches the lineage datasets
+  // under that identity (DATASET_UPSERTED): their search documents carry the
+  // owner's domain.
   void PutClaim(const DatasetKey& dataset, const AddressClaim& claim);
   void ReleaseClaim(const DatasetKey& dataset);
+
+  // Lineage records (lineage.proto). Reads include this transaction's own
+  // puts. Puts are buffered and join the batch when the callback succeeds,
+  // each touched dataset, job and run with ONE change record
+  // (DATASET_UPSERTED, JOB_UPSERTED, RUN_UPSERTED) however often it was put.
+
+  // Whether an event with this idempotency key (keys::*EventKey) was stored.
+  absl::StatusOr<bool> HasLineageEvent(absl::string_view key);
+  void PutLineageEvent(absl::string_view key, absl::string_view event_json);
+  absl::StatusOr<std::optional<meshdex::v1::LineageDataset>> GetDataset(const DatasetKey& dataset);
+  // Also indexes the dataset under its claim identities (itself and
+  // claim_dataset) for DatasetsClaimedAs.
+  void PutDataset(const meshdex::v1::LineageDataset& dataset);
+  absl::StatusOr<std::optional<meshdex::v1::LineageJob>> GetJob(const JobKey& job);
+  void PutJob(const meshdex::v1::LineageJob& job);
+  absl::StatusOr<std::optional<meshdex::v1::RunRecord>> GetRun(absl::string_view run_id);
+  // Keeps the job's run listing (ordered by start time, else first event
+  // time) in step with the record.
+  void PutRun(const meshdex::v1::RunRecord& run);
+  void PutEdge(const LineageNodeKey& from, const LineageNodeKey& to);
+  void PutColumnEdge(const FieldKey& from, const FieldKey& to);
 
  private:
   friend class Store;
   WriteTxn(Store& store, uint64_t last_sequence, absl::Time now);
   ~WriteTxn();
   void AppendChange(meshdex::v1::ChangeEvent::Type type, absl::string_view urn, int64_t revision);
+  void TouchDatasetsClaimedAs(const DatasetKey& identity);
+  // Adds the buffered lineage records and their change records to the batch.
+  // Fails with the first error a void method met (nothing is written then).
+  absl::Status Finish();
 
   Store& store_;
   std::unique_ptr<rocksdb::WriteBatch> batch_;
@@ -99,6 +185,9 @@ class WriteTxn {
   // nullopt marks a delete).
   std::vector<std::pair<std::string, std::optional<meshdex::v1::DataProduct>>> own_products_;
   std::vector<std::pair<std::string, std::optional<AddressClaim>>> own_claims_;
+  std::unique_ptr<LineagePending> lineage_;
+  // First error of a method that cannot return one; fails the write.
+  absl::Status deferred_error_;
 };
 
 template <typename T>
@@ -130,6 +219,45 @@ class Store : public ChangeLog {
   // Number of current (not deleted) products; exact, by scan.
   absl::StatusOr<uint64_t> CountProducts() const;
 
+  // Writes a consistent, openable copy of the whole store (a RocksDB
+  // checkpoint: hard links where possible) into `dir`, which must not exist.
+  // Safe while serving. Returns a sequence every write up to which is in it.
+  absl::StatusOr<uint64_t> Checkpoint(const std::string& dir) const;
+
+  // Lineage reads (records in lineage.proto; nullopt when absent).
+  absl::StatusOr<std::optional<meshdex::v1::LineageDataset>> GetDataset(
+      const DatasetKey& dataset) const;
+  absl::StatusOr<std::optional<meshdex::v1::LineageJob>> GetJob(const JobKey& job) const;
+  absl::StatusOr<std::optional<meshdex::v1::RunRecord>> GetRun(absl::string_view run_id) const;
+  // Datasets (jobs) in (namespace, name) order after `start_after`
+  // (exclusive; nullopt = from the start).
+  absl::StatusOr<Page<meshdex::v1::LineageDataset>> ListDatasets(
+      const std::optional<DatasetKey>& start_after, size_t limit) const;
+  absl::StatusOr<Page<meshdex::v1::LineageJob>> ListJobs(const std::optional<JobKey>& start_after,
+                                                         size_t limit) const;
+  // Calls `fn` with each neighbour of `node` one edge away in `direction`,
+  // in key order, until it returns false.
+  absl::Status ForEachNeighbor(const LineageNodeKey& node, EdgeDirection direction,
+                               absl::FunctionRef<bool(const LineageNodeKey&)> fn) const;
+  absl::Status ForEachColumnNeighbor(const FieldKey& field, EdgeDirection direction,
+                                     absl::FunctionRef<bool(const FieldKey&)> fn) const;
+  // Fields of `dataset` having column edges in `direction`, in name order.
+  absl::StatusOr<std::vector<std::string>> FieldsWithColumnEdges(const DatasetKey& dataset,
+                                                                 EdgeDirection direction) const;
+  // Runs of `job`, newest first (by start time, else first event time),
+  // after the opaque `position` of an earlier page (empty = from the newest).
+  struct RunPage {
+    std::vector<meshdex::v1::RunRecord> runs;
+    // Position of the last run returned; pass it to get the next page.
+    std::string position;
+    bool more = false;
+  };
+  absl::StatusOr<RunPage> ListJobRuns(const JobKey& job, absl::string_view position,
+                                      size_t limit) const;
+  // Lineage datasets whose own identity or claim_dataset is `identity`: the
+  // datasets an address claim on `identity` owns.
+  absl::StatusOr<std::vector<DatasetKey>> DatasetsClaimedAs(const DatasetKey& identity) const;
+
   // Runs `fn` under the writer lock and commits everything it wrote as one
   // durable batch. Returns the last sequence written, or the current last
   // sequence when `fn` wrote nothing. When `fn` fails nothing is written.
@@ -157,6 +285,12 @@ class Store : public ChangeLog {
   rocksdb::ColumnFamilyHandle* revisions_ = nullptr;
   rocksdb::ColumnFamilyHandle* claims_ = nullptr;
   rocksdb::ColumnFamilyHandle* changelog_ = nullptr;
+  rocksdb::ColumnFamilyHandle* datasets_ = nullptr;
+  rocksdb::ColumnFamilyHandle* jobs_ = nullptr;
+  rocksdb::ColumnFamilyHandle* runs_ = nullptr;
+  rocksdb::ColumnFamilyHandle* lineage_edges_ = nullptr;
+  rocksdb::ColumnFamilyHandle* lineage_events_ = nullptr;
+  rocksdb::ColumnFamilyHandle* lineage_index_ = nullptr;
 
   // Serialises writers; held across the callback and the batch commit.
   absl::Mutex write_mu_;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "clients/cli/output.h"
+#include "meshdex/v1/admin.grpc.pb.h"
 #include "meshdex/v1/catalog.grpc.pb.h"
 #include "meshdex/v1/lineage.grpc.pb.h"
 #include "meshdex/v1/search.grpc.pb.h"
@@ -19,6 +20,7 @@ struct Session {
   std::unique_ptr<meshdex::v1::CatalogService::Stub> catalog;
   std::unique_ptr<meshdex::v1::SearchService::Stub> search;
   std::unique_ptr<meshdex::v1::LineageService::Stub> lineage;
+  std::unique_ptr<meshdex::v1::AdminService::Stub> admin;
   OutputFormat format = OutputFormat::kTable;
   int timeout_seconds = 30;
 };
@@ -43,6 +45,9 @@ int LineageCommand(Session& session, const std::string& node_id,
                    meshdex::v1::GetLineageRequest::Direction direction, int depth, bool products,
                    int max_nodes);
 int RunsCommand(Session& session, const std::string& job_id, int page_size);
+// Online backup of the server's store into DIR (a new directory).
+int BackupCommand(Session& session, const std::string& dir);
+int StatsCommand(Session& session);
 
 }  // namespace meshdex::cli
 

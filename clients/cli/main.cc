@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
       session.catalog = meshdex::v1::CatalogService::NewStub(channel);
       session.search = meshdex::v1::SearchService::NewStub(channel);
       session.lineage = meshdex::v1::LineageService::NewStub(channel);
+      session.admin = meshdex::v1::AdminService::NewStub(channel);
       exit_code = command();
     };
   };
@@ -159,6 +160,14 @@ int main(int argc, char** argv) {
   runs->add_option("job", job_id, "job:<namespace>:<name>")->required();
   runs->add_option("--page-size", runs_page_size, "Runs to show")->check(CLI::Range(1, 1000))->capture_default_str();
   runs->callback(run([&] { return RunsCommand(session, job_id, runs_page_size); }));
+
+  std::string backup_dir;
+  auto* backup = app.add_subcommand("backup", "Write an online backup of the store into a new directory");
+  backup->add_option("dir", backup_dir, "Directory to create (on the server's machine)")->required();
+  backup->callback(run([&] { return BackupCommand(session, backup_dir); }));
+
+  auto* stats = app.add_subcommand("stats", "Show server statistics");
+  stats->callback(run([&] { return StatsCommand(session); }));
 
   try {
     app.parse(argc, argv);

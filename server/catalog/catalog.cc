@@ -186,8 +186,11 @@ absl::StatusOr<DataProduct> Catalog::GetProduct(
   absl::StatusOr<std::string> urn = CheckedUrn(request.urn(), "urn");
   if (!urn.ok()) return urn.status();
   if (request.revision() < 0) return absl::InvalidArgumentError("revision: must not be negative");
-  if (request.revision() == 0) return store_.GetProduct(*urn);
-  return store_.GetRevision(*urn, request.revision());
+  if (request.revision() > 0) return store_.GetRevision(*urn, request.revision());
+  absl::StatusOr<DataProduct> product = store_.GetProduct(*urn);
+  if (!product.ok()) return product.status();
+  if (absl::Status status = FillStatus(*product); !status.ok()) return status;
+  return product;
 }
 
 absl::StatusOr<meshdex::v1::BatchGetProductsResponse> Catalog::BatchGetProducts(
@@ -202,6 +205,7 @@ absl::StatusOr<meshdex::v1::BatchGetProductsResponse> Catalog::BatchGetProducts(
     if (!urn.ok()) return urn.status();
     absl::StatusOr<DataProduct> product = store_.GetProduct(*urn);
     if (product.ok()) {
+      if (absl::Status status = FillStatus(*product); !status.ok()) return status;
       *response.add_products() = *std::move(product);
     } else if (absl::IsNotFound(product.status())) {
       response.add_not_found(*urn);
@@ -234,7 +238,10 @@ absl::StatusOr<meshdex::v1::ListProductsResponse> Catalog::ListProducts(
       store_.ListProducts(prefix, start_after, static_cast<size_t>(*page_size));
   if (!page.ok()) return page.status();
   meshdex::v1::ListProductsResponse response;
-  for (DataProduct& product : page->items) *response.add_products() = std::move(product);
+  for (DataProduct& product : page->items) {
+    if (absl::Status status = FillStatus(product); !status.ok()) return status;
+    *response.add_products() = std::move(product);
+  }
   if (page->more) {
     response.set_next_page_token(EncodePageToken(
         "products", request.domain(), response.products().rbegin()->metadata().urn()));
@@ -303,6 +310,11 @@ absl::StatusOr<meshdex::v1::DeleteProductResponse> Catalog::DeleteProduct(
   meshdex::v1::DeleteProductResponse response;
   response.set_sequence(*sequence);
   return response;
+}
+
+absl::Status Catalog::FillStatus(DataProduct& product) const {
+  if (!options_.fill_status) return absl::OkStatus();
+  return options_.fill_status(product);
 }
 
 absl::StatusOr<meshdex::v1::ResolveAddressResponse> Catalog::ResolveAddress(

@@ -29,6 +29,11 @@ class Catalog {
     ValidationLimits limits;
     // Source of creation/update times; tests inject a fixed clock.
     std::function<absl::Time()> clock = [] { return absl::Now(); };
+    // Fills the computed (out) status of every product a read returns
+    // (GetProduct of the latest revision, BatchGetProducts, ListProducts),
+    // e.g. lineage trust, so all transports answer alike. An error fails the
+    // read. Unset: status stays empty.
+    std::function<absl::Status(meshdex::v1::DataProduct&)> fill_status;
   };
 
   explicit Catalog(storage::Store& store) : Catalog(store, Options()) {}
@@ -56,6 +61,9 @@ class Catalog {
   static constexpr int kMaxBatchSize = 1000;
 
  private:
+  // Applies options_.fill_status, when set.
+  absl::Status FillStatus(meshdex::v1::DataProduct& product) const;
+
   storage::Store& store_;
   const Options options_;
 };

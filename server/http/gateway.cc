@@ -1,34 +1,327 @@
 #include "server/http/gateway.h"
 
+#include <algorithm>
+#include <cstdlib>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string_view>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "httplib.h"
+#include "server/http/compression.h"
+#include "server/http/response.h"
+#include "spdlog/spdlog.h"
 
 namespace meshdex::http {
 namespace {
-constexpr char kJson[] = "application/json";
+
+// The route label of requests no route took.
+constexpr char kOtherRoute[] = "other";
+
+// "/v1/products/{domain}/{name}" -> "/v1/products/([^/]+)/([^/]+)";
+// "{path...}" -> "(.+)". Literal characters are escaped.
+std::string PatternFor(const std::string& route) {
+  std::string pattern;
+  for (size_t i = 0; i < route.size(); ++i) {
+    if (route[i] == '{') {
+      const size_t close = route.find('}', i);
+      const bool rest = route.compare(close - 3, 3, "...") == 0;
+      pattern += rest ? "(.+)" : "([^/]+)";
+      i = close;
+    } else if (std::string_view("\\^$.|?*+()[]").find(route[i]) != std::string_view::npos) {
+      pattern += '\\';
+      pattern += route[i];
+    } else {
+      pattern += route[i];
+    }
+  }
+  return pattern;
+}
+
+// Hands httplib the finished body, gzip-compressed when the client takes it,
+// as a fixed-length content provider: httplib sends those as they are
+// instead of compressing them itself (see compression.h).
+void FinishBody(const httplib::Request& request, httplib::Response& response) {
+  if (response.body.empty()) return;
+  const std::string content_type = response.get_header_value("Content-Type");
+  auto body = std::make_shared<std::string>(std::move(response.body));
+  response.body.clear();
+  if (IsCompressible(content_type)) {
+    response.set_header("Vary", "Accept-Encoding");
+    if (body->size() >= kMinCompressBytes &&
+        AcceptsGzip(request.get_header_value("Accept-Encoding"))) {
+      if (std::optional<std::string> compressed = Gzip(*body); compressed.has_value()) {
+        *body = *std::move(compressed);
+        response.set_header("Content-Encoding", "gzip");
+      }
+    }
+  }
+  response.headers.erase("Content-Type");
+  response.set_content_provider(body->size(), content_type,
+                                [body](size_t offset, size_t length, httplib::DataSink& sink) {
+                                  return sink.write(body->data() + offset, length);
+                                });
+}
+
+// 413 with the error body. The rest of the body stays unread, so the
+// connection cannot carry another request.
+void SendBodyTooLarge(httplib::Response& response, size_t limit) {
+  SendError(response,
+            absl::ResourceExhaustedError(absl::StrCat("request body larger than the limit of ",
+                                                      limit, " bytes (--http_max_body_bytes)")),
+            413);
+  response.set_header("Connection", "close");
+}
+
+// Message of an error httplib raised itself.
+std::string HttpLayerErrorMessage(const httplib::Request& request, int http_status) {
+  if (http_status == 404) return absl::StrCat("no route for ", request.method, " ", request.path);
+  return absl::StrCat("HTTP status ", http_status);
+}
+
+// Headers of the UI's HTML: scripts and styles only from this origin (the
+// graph library sets inline styles on its elements).
+void AddPageSecurityHeaders(httplib::Response& response) {
+  response.set_header("Content-Security-Policy",
+                      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                      "object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
+  response.set_header("Referrer-Policy", "same-origin");
+}
+
 }  // namespace
 
-HttpGateway::HttpGateway(std::function<bool()> ready)
-    : ready_(std::move(ready)), server_(std::make_unique<httplib::Server>()) {
-  server_->set_read_timeout(10, 0);
-  server_->set_write_timeout(10, 0);
-  server_->set_keep_alive_timeout(5);
-  server_->Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
-    response.set_content(R"({"status":"ok"})", kJson);
-  });
-  server_->Get("/readyz", [this](const httplib::Request&, httplib::Response& response) {
-    if (ready_()) {
-      response.set_content(R"({"status":"ready"})", kJson);
-    } else {
-      response.status = 503;
-      response.set_content(R"({"code":"UNAVAILABLE","message":"not ready"})", kJson);
+HttpGateway::HttpGateway(GatewayServices services, GatewayOptions options)
+    : services_(std::move(services)),
+      options_(std::move(options)),
+      api_(services_),
+      ui_(options_.ui_dir),
+      requests_(services_.metrics->AddCounter(
+          "meshdex_http_requests_total",
+          "HTTP requests answered, by method, route template and status code.",
+          {"method", "route", "code"})),
+      latency_(services_.metrics->AddHistogram(
+          "meshdex_http_request_duration_seconds",
+          "HTTP request latency in the handler, by method, route template and status code.",
+          {"method", "route", "code"}, metrics::LatencyBuckets())),
+      server_(std::make_unique<httplib::Server>()) {
+  const int64_t io_micros = std::max<int64_t>(absl::ToInt64Microseconds(options_.io_timeout), 1);
+  server_->set_read_timeout(io_micros / 1000000, io_micros % 1000000);
+  server_->set_write_timeout(io_micros / 1000000, io_micros % 1000000);
+  // Keep-alive idle time has whole seconds only.
+  server_->set_keep_alive_timeout(std::max<time_t>(1, (io_micros + 999999) / 1000000));
+  server_->set_keep_alive_max_count(100);
+  server_->set_tcp_nodelay(true);
+  server_->set_payload_max_length(options_.max_body_bytes);
+  const size_t threads = static_cast<size_t>(std::max(1, options_.threads));
+  server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server_->set_default_headers({{"X-Content-Type-Options", "nosniff"}});
+
+  server_->set_pre_routing_handler(
+      [this](const httplib::Request& request, httplib::Response& response) {
+        return RefuseOversizedBody(request, response) ? httplib::Server::HandlerResponse::Handled
+                                                      : httplib::Server::HandlerResponse::Unhandled;
+      });
+  server_->set_expect_100_continue_handler(
+      [this](const httplib::Request& request, httplib::Response& response) {
+        return RefuseOversizedBody(request, response) ? 413 : 100;
+      });
+  // Errors httplib raises itself (no route, malformed request, a body over
+  // the backstop limit) come without content: give them the error shape.
+  // Responses of the handlers have their content (and its type) already.
+  server_->set_error_handler(httplib::Server::HandlerWithResponse(
+      [this](const httplib::Request& request, httplib::Response& response) {
+        if (!response.body.empty() || response.has_header("Content-Type")) {
+          return httplib::Server::HandlerResponse::Unhandled;
+        }
+        if (response.status == 413) {
+          SendBodyTooLarge(response, options_.max_body_bytes);
+        } else {
+          SendError(response,
+                    absl::Status(StatusCodeForHttp(response.status),
+                                 HttpLayerErrorMessage(request, response.status)),
+                    response.status);
+        }
+        FinishBody(request, response);
+        requests_.Increment({request.method, kOtherRoute, absl::StrCat(response.status)});
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+  server_->set_exception_handler([this](const httplib::Request& request,
+                                        httplib::Response& response, std::exception_ptr error) {
+    std::string what = "unknown exception";
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+      // Not a std::exception: the generic text stays.
     }
+    spdlog::error("http: {} {}: {}", request.method, request.path, what);
+    SendError(response, absl::InternalError("internal error"));
+    FinishBody(request, response);
+    requests_.Increment({request.method, kOtherRoute, "500"});
   });
+  RegisterRoutes();
 }
 
 HttpGateway::~HttpGateway() { Stop(); }
+
+void HttpGateway::RegisterRoutes() {
+  Route("GET", "/healthz", [](const httplib::Request&, httplib::Response& response) {
+    SendJson(response, R"({"status":"ok"})");
+  });
+  Route("GET", "/readyz", [this](const httplib::Request&, httplib::Response& response) {
+    if (services_.ready()) {
+      SendJson(response, R"({"status":"ready"})");
+    } else {
+      SendError(response, absl::UnavailableError("not ready"));
+    }
+  });
+  Route("GET", "/metrics", [this](const httplib::Request&, httplib::Response& response) {
+    response.set_content(services_.metrics->Render(), "text/plain; version=0.0.4; charset=utf-8");
+  });
+
+  using Request = httplib::Request;
+  using Response = httplib::Response;
+  const ApiHandlers* api = &api_;
+  Route("GET", "/v1/products",
+        [api](const Request& rq, Response& rs) { api->ListProducts(rq, rs); });
+  BodyRoute("POST", "/v1/products",
+            [api](const Request& rq, const std::string& body, Response& rs) {
+              api->ApplyProducts(rq, body, rs);
+            });
+  Route("GET", "/v1/products/{domain}/{name}",
+        [api](const Request& rq, Response& rs) { api->GetProduct(rq, rs); });
+  BodyRoute("PUT", "/v1/products/{domain}/{name}",
+            [api](const Request& rq, const std::string& body, Response& rs) {
+              api->PutProduct(rq, body, rs);
+            });
+  Route("DELETE", "/v1/products/{domain}/{name}",
+        [api](const Request& rq, Response& rs) { api->DeleteProduct(rq, rs); });
+  Route("GET", "/v1/products/{domain}/{name}/revisions",
+        [api](const Request& rq, Response& rs) { api->ListRevisions(rq, rs); });
+  Route("GET", "/v1/search", [api](const Request& rq, Response& rs) { api->Search(rq, rs); });
+  Route("GET", "/v1/suggest", [api](const Request& rq, Response& rs) { api->Suggest(rq, rs); });
+  Route("GET", "/v1/resolve", [api](const Request& rq, Response& rs) { api->Resolve(rq, rs); });
+  Route("GET", "/v1/lineage", [api](const Request& rq, Response& rs) { api->GetLineage(rq, rs); });
+  Route("GET", "/v1/runs", [api](const Request& rq, Response& rs) { api->ListRuns(rq, rs); });
+  BodyRoute("POST", "/api/v1/lineage",
+            [api](const Request& rq, const std::string& body, Response& rs) {
+              api->IngestLineage(rq, body, rs);
+            });
+  Route("GET", "/api/v1/lineage",
+        [api](const Request& rq, Response& rs) { api->GetMarquezLineage(rq, rs); });
+
+  // The single-page app: its pages all load index.html, which routes itself.
+  const Handler page = [this](const Request& rq, Response& rs) {
+    ServeAsset(rq, rs, "index.html");
+  };
+  Route("GET", "/", page);
+  Route("GET", "/products/{domain}/{name}", page);
+  Route("GET", "/datasets/{dataset...}", page);
+  Route("GET", "/ui/{path...}",
+        [this](const Request& rq, Response& rs) { ServeAsset(rq, rs, rq.matches[1].str()); });
+}
+
+void HttpGateway::Route(const std::string& method, const std::string& route, Handler handler) {
+  auto recorded = [this, route, handler = std::move(handler)](const httplib::Request& request,
+                                                              httplib::Response& response) {
+    const absl::Time start = absl::Now();
+    handler(request, response);
+    FinishBody(request, response);
+    Record(request.method, route, response.status, absl::Now() - start);
+  };
+  const std::string pattern = PatternFor(route);
+  if (method == "GET") {
+    server_->Get(pattern, std::move(recorded));
+  } else {
+    server_->Delete(pattern, std::move(recorded));
+  }
+}
+
+void HttpGateway::BodyRoute(const std::string& method, const std::string& route,
+                            BodyHandler handler) {
+  auto recorded = [this, route, handler = std::move(handler)](
+                      const httplib::Request& request, httplib::Response& response,
+                      const httplib::ContentReader& content_reader) {
+    const absl::Time start = absl::Now();
+    if (request.is_multipart_form_data()) {
+      // Resources are documents, not form uploads. The body stays unread.
+      SendError(response, absl::InvalidArgumentError(
+                              "multipart/form-data: send application/json or application/yaml"));
+      response.set_header("Connection", "close");
+      FinishBody(request, response);
+      Record(request.method, route, response.status, absl::Now() - start);
+      return;
+    }
+    std::string body;
+    bool too_large = false;
+    const bool complete = content_reader([&](const char* data, size_t length) {
+      if (body.size() + length > options_.max_body_bytes) {
+        too_large = true;
+        return false;
+      }
+      body.append(data, length);
+      return true;
+    });
+    if (too_large || response.status == 413) {
+      SendBodyTooLarge(response, options_.max_body_bytes);
+    } else if (!complete) {
+      SendError(response, absl::InvalidArgumentError("the request body could not be read"));
+    } else {
+      handler(request, body, response);
+    }
+    FinishBody(request, response);
+    Record(request.method, route, response.status, absl::Now() - start);
+  };
+  const std::string pattern = PatternFor(route);
+  if (method == "POST") {
+    server_->Post(pattern, std::move(recorded));
+  } else {
+    server_->Put(pattern, std::move(recorded));
+  }
+}
+
+bool HttpGateway::RefuseOversizedBody(const httplib::Request& request,
+                                      httplib::Response& response) {
+  const std::string declared = request.get_header_value("Content-Length");
+  if (declared.empty()) return false;
+  char* end = nullptr;
+  const unsigned long long length = std::strtoull(declared.c_str(), &end, 10);
+  if (*end != '\0' || length <= options_.max_body_bytes) return false;
+  SendBodyTooLarge(response, options_.max_body_bytes);
+  FinishBody(request, response);
+  requests_.Increment({request.method, kOtherRoute, "413"});
+  return true;
+}
+
+void HttpGateway::ServeAsset(const httplib::Request& request, httplib::Response& response,
+                             const std::string& path) const {
+  std::optional<UiAsset> asset = ui_.Find(path);
+  if (!asset.has_value()) {
+    SendError(response, absl::NotFoundError(absl::StrCat("no UI file ", path)));
+    return;
+  }
+  response.set_header("ETag", asset->etag);
+  // Revalidate every time: cheap (304), and a new build is picked up at once.
+  response.set_header("Cache-Control", "no-cache");
+  if (asset->content_type.rfind("text/html", 0) == 0) AddPageSecurityHeaders(response);
+  if (request.get_header_value("If-None-Match") == asset->etag) {
+    response.status = 304;
+    return;
+  }
+  response.set_content(asset->body, asset->content_type);
+}
+
+void HttpGateway::Record(const std::string& method, const std::string& route, int status,
+                         absl::Duration latency) {
+  // A handler that set no status answers 200 (httplib's default).
+  const metrics::LabelValues labels = {method, route, absl::StrCat(status == -1 ? 200 : status)};
+  requests_.Increment(labels);
+  latency_.Observe(labels, absl::ToDoubleSeconds(latency));
+}
 
 absl::StatusOr<server::ListenAddress> HttpGateway::Start(const server::ListenAddress& address) {
   server::ListenAddress bound = address;

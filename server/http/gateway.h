@@ -1,29 +1,52 @@
-// HttpGateway: the HTTP listener of meshdexd. It serves the health endpoints
-// (/healthz: the process is up; /readyz: the catalog is ready to answer) and is
-// the place the HTTP/JSON API and the UI are mounted.
+// HttpGateway: the HTTP listener of meshdexd (cpp-httplib). It serves
+//  * the JSON API: /v1/products, /v1/products/{domain}/{name} (GET, PUT,
+//    DELETE), .../revisions, /v1/search, /v1/suggest, /v1/resolve,
+//    /v1/lineage, /v1/runs, and the OpenLineage endpoint /api/v1/lineage
+//    (POST events, GET a Marquez-shaped graph) — see api_handlers.h;
+//  * /healthz (the process is up), /readyz (ready to answer), /metrics
+//    (Prometheus text, including this gateway's request metrics);
+//  * the web UI: / , /products/{domain}/{name} and /datasets/{...} answer the
+//    single-page app's index.html, its files are below /ui/ (ui_assets.h).
 //
-// Thread-safety: Start/Stop from one thread; handlers run on the server's
-// bounded worker pool.
+// Limits: a bounded pool of GatewayOptions::threads workers; a body declared
+// larger than max_body_bytes is refused with 413 before it is read (also on
+// `Expect: 100-continue`), a chunked body that grows past it is cut off with
+// 413; every read or write stall and every idle keep-alive connection is
+// bounded by io_timeout. Errors always have the body {"code","message"}.
+//
+// Metrics (families added to GatewayServices::metrics):
+//   meshdex_http_requests_total{method,route,code}
+//   meshdex_http_request_duration_seconds{method,route,code}  (histogram)
+// `route` is the route template (e.g. /v1/products/{domain}/{name}), or
+// "other" for requests no route took (unknown path, refused before routing).
+//
+// Thread-safety: Start/Stop from one thread; handlers run on the worker pool.
 #ifndef MESHDEX_SERVER_HTTP_GATEWAY_H_
 #define MESHDEX_SERVER_HTTP_GATEWAY_H_
 
 #include <functional>
 #include <memory>
+#include <string>
 #include <thread>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/http/api_handlers.h"
+#include "server/http/services.h"
+#include "server/http/ui_assets.h"
 #include "server/listen_address.h"
 
 namespace httplib {
 class Server;
-}
+struct Request;
+struct Response;
+}  // namespace httplib
 
 namespace meshdex::http {
 
 class HttpGateway {
  public:
-  // `ready` answers /readyz.
-  explicit HttpGateway(std::function<bool()> ready);
+  HttpGateway(GatewayServices services, GatewayOptions options);
   ~HttpGateway();
   HttpGateway(const HttpGateway&) = delete;
   HttpGateway& operator=(const HttpGateway&) = delete;
@@ -35,7 +58,30 @@ class HttpGateway {
   void Stop();
 
  private:
-  std::function<bool()> ready_;
+  using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+  using BodyHandler =
+      std::function<void(const httplib::Request&, const std::string& body, httplib::Response&)>;
+
+  void RegisterRoutes();
+  // Registers `handler` for `method` (GET or DELETE) on the route template
+  // `route`: "{name}" matches one path segment, "{name...}" the rest of the
+  // path; captures are request.matches[1...]. Records the request metrics.
+  void Route(const std::string& method, const std::string& route, Handler handler);
+  // POST or PUT: the body is read (bounded) before `handler` runs.
+  void BodyRoute(const std::string& method, const std::string& route, BodyHandler handler);
+  void ServeAsset(const httplib::Request& request, httplib::Response& response,
+                  const std::string& path) const;
+  // Whether the request declares a body over the limit; answers 413 if so.
+  bool RefuseOversizedBody(const httplib::Request& request, httplib::Response& response);
+  void Record(const std::string& method, const std::string& route, int status,
+              absl::Duration latency);
+
+  const GatewayServices services_;
+  const GatewayOptions options_;
+  const ApiHandlers api_;
+  const UiAssets ui_;
+  metrics::Counter& requests_;
+  metrics::Histogram& latency_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
 };

@@ -141,8 +141,8 @@ void Histogram::Render(std::string& out) const {
                       cumulative, "\n");
     }
     const std::string label_set = LabelSet(label_names_, labels);
-    absl::StrAppend(&out, name_, "_sum", label_set, " ", FormatSampleValue(series.sum), "\n",
-                    name_, "_count", label_set, " ", series.count, "\n");
+    absl::StrAppend(&out, name_, "_sum", label_set, " ", FormatSampleValue(series.sum), "\n", name_,
+                    "_count", label_set, " ", series.count, "\n");
   }
 }
 

@@ -100,8 +100,8 @@ class Registry {
   // Names must match [a-zA-Z_:][a-zA-Z0-9_:]* and be unique; the returned
   // family lives as long as the registry.
   Counter& AddCounter(std::string name, std::string help, std::vector<std::string> label_names);
-  Histogram& AddHistogram(std::string name, std::string help,
-                          std::vector<std::string> label_names, std::vector<double> bounds);
+  Histogram& AddHistogram(std::string name, std::string help, std::vector<std::string> label_names,
+                          std::vector<double> bounds);
   // `value` is called at every Render, from the scraping thread.
   void AddGauge(std::string name, std::string help, std::function<double()> value);
 

@@ -184,6 +184,22 @@ TEST_F(StoreTest, WaitForSequenceWakesOnWriteAndTimesOut) {
   writer.join();
 }
 
+TEST_F(StoreTest, CheckpointIsAConsistentOpenableCopy) {
+  ASSERT_TRUE(Put(*store_, Product("urn:dp:a:b", 1, "before")).ok());
+  absl::StatusOr<uint64_t> sequence = store_->Checkpoint(dir_.Sub("backup"));
+  ASSERT_TRUE(sequence.ok()) << sequence.status();
+  EXPECT_EQ(*sequence, 1u);
+  ASSERT_TRUE(Put(*store_, Product("urn:dp:a:b", 2, "after")).ok());
+  // Into an existing directory: refused, nothing overwritten.
+  EXPECT_FALSE(store_->Checkpoint(dir_.Sub("backup")).ok());
+
+  std::unique_ptr<Store> copy = OpenStore(dir_.Sub("backup"));
+  ASSERT_NE(copy, nullptr);
+  EXPECT_EQ(copy->LastSequence(), 1u);
+  EXPECT_EQ(copy->GetProduct("urn:dp:a:b")->spec().title(), "before");
+  EXPECT_EQ(store_->GetProduct("urn:dp:a:b")->spec().title(), "after");
+}
+
 TEST(StoreOpenTest, UnopenablePathIsAnErrorNotAReset) {
   testing::TempDir dir;
   // A regular file where the database directory should be.

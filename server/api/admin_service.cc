@@ -1,0 +1,64 @@
+#include "server/api/admin_service.h"
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "server/api/status.h"
+#include "server/metrics/server_gauges.h"
+#include "spdlog/spdlog.h"
+
+namespace meshdex::api {
+
+grpc::Status AdminService::GetStats(grpc::ServerContext*, const meshdex::v1::GetStatsRequest*,
+                                    meshdex::v1::Stats* response) {
+  absl::StatusOr<uint64_t> products = store_.CountProducts();
+  if (!products.ok()) return ToGrpcStatus(products.status());
+  response->set_version(MESHDEX_VERSION);
+  response->set_uptime_seconds(absl::ToInt64Seconds(absl::Now() - started_));
+  response->set_products(static_cast<int64_t>(*products));
+  response->set_last_sequence(store_.LastSequence());
+  response->set_index_applied_sequence(follower_.AppliedSequence());
+  response->set_store_bytes(static_cast<int64_t>(metrics::DirectorySize(store_.path())));
+  response->set_index_bytes(static_cast<int64_t>(metrics::DirectorySize(index_dir_)));
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::Backup(grpc::ServerContext*, const meshdex::v1::BackupRequest* request,
+                                  meshdex::v1::BackupResponse* response) {
+  const std::filesystem::path target(request->path());
+  if (request->path().empty() || !target.is_absolute()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "path: an absolute directory path is required");
+  }
+  std::error_code error;
+  if (std::filesystem::exists(target, error)) {
+    return grpc::Status(grpc::StatusCode::ALREADY_EXISTS,
+                        absl::StrCat("path: ", request->path(), " already exists"));
+  }
+  std::filesystem::create_directories(target, error);
+  if (error) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                        absl::StrCat("path: cannot create ", request->path(), ": ", error.message()));
+  }
+  // The backup is a data dir of its own: <path>/store, index rebuilt on start.
+  const std::string store_copy = (target / "store").string();
+  absl::StatusOr<uint64_t> sequence = store_.Checkpoint(store_copy);
+  if (!sequence.ok()) {
+    std::filesystem::remove_all(target, error);
+    return ToGrpcStatus(sequence.status());
+  }
+  response->set_path(request->path());
+  response->set_sequence(*sequence);
+  response->set_bytes(static_cast<int64_t>(metrics::DirectorySize(store_copy)));
+  spdlog::info("backup of the store up to sequence {} written to {}", *sequence, request->path());
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::Reindex(grpc::ServerContext*, const meshdex::v1::ReindexRequest*,
+                                   meshdex::v1::ReindexResponse* response) {
+  const uint64_t sequence = store_.LastSequence();
+  if (absl::Status status = follower_.Rebuild(); !status.ok()) return ToGrpcStatus(status);
+  response->set_sequence(sequence);
+  return grpc::Status::OK;
+}
+
+}  // namespace meshdex::api

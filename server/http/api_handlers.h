@@ -1,0 +1,62 @@
+// ApiHandlers: the handlers of the JSON API routes (/v1/..., /api/v1/lineage).
+// Each maps the HTTP request to the core's request (request_mapping.h), calls
+// the same core object the gRPC service calls, and writes the response or the
+// error; no operation is implemented here.
+//
+// Product writes: POST /v1/products applies every document of the body
+// (201 when the one document was created, else 200; several documents answer
+// {"results":[ApplyProductResponse...]}). A multi-document body is first
+// dry-run as a whole, so a document the catalog rejects stores nothing of the
+// batch; only a conflicting concurrent write between the dry run and the
+// writes can leave a batch half applied, and then the error says how many
+// documents were stored.
+//
+// Thread-safety: thread-safe (const; the core objects are thread-safe).
+#ifndef MESHDEX_SERVER_HTTP_API_HANDLERS_H_
+#define MESHDEX_SERVER_HTTP_API_HANDLERS_H_
+
+#include <string>
+
+#include "httplib.h"
+#include "server/http/services.h"
+
+namespace meshdex::http {
+
+class ApiHandlers {
+ public:
+  explicit ApiHandlers(const GatewayServices& services) : services_(services) {}
+
+  // Handlers of routes without a body take (request, response); routes with
+  // one also take the body, read and bounded by the gateway. Path captures
+  // are request.matches[1...].
+  void ListProducts(const httplib::Request& request, httplib::Response& response) const;
+  void ApplyProducts(const httplib::Request& request, const std::string& body,
+                     httplib::Response& response) const;
+  void GetProduct(const httplib::Request& request, httplib::Response& response) const;
+  void PutProduct(const httplib::Request& request, const std::string& body,
+                  httplib::Response& response) const;
+  void DeleteProduct(const httplib::Request& request, httplib::Response& response) const;
+  void ListRevisions(const httplib::Request& request, httplib::Response& response) const;
+  void Search(const httplib::Request& request, httplib::Response& response) const;
+  void Suggest(const httplib::Request& request, httplib::Response& response) const;
+  void Resolve(const httplib::Request& request, httplib::Response& response) const;
+
+  // Lineage: 503 UNAVAILABLE while no lineage core is wired in.
+  // POST /api/v1/lineage: 201 with {"sequence": ...} (one event) or
+  // {"accepted": N, "sequence": ...} (a JSON array of events).
+  void IngestLineage(const httplib::Request& request, const std::string& body,
+                     httplib::Response& response) const;
+  void GetLineage(const httplib::Request& request, httplib::Response& response) const;
+  void GetMarquezLineage(const httplib::Request& request, httplib::Response& response) const;
+  void ListRuns(const httplib::Request& request, httplib::Response& response) const;
+
+ private:
+  // False (after answering 503) when lineage is not available.
+  bool LineageAvailable(httplib::Response& response) const;
+
+  const GatewayServices services_;
+};
+
+}  // namespace meshdex::http
+
+#endif  // MESHDEX_SERVER_HTTP_API_HANDLERS_H_

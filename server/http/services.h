@@ -1,0 +1,89 @@
+// What the HTTP gateway serves and how: the core objects its handlers call
+// (the same ones the gRPC services call, so every operation has one
+// implementation and behaves identically on both transports) and its limits.
+//
+// Lineage is optional: until a lineage core is wired in, `lineage` is empty
+// and the lineage routes answer 503 UNAVAILABLE. Wiring one is one line:
+//   services.lineage = http::LineageHandlersFor(lineage_core);
+#ifndef MESHDEX_SERVER_HTTP_SERVICES_H_
+#define MESHDEX_SERVER_HTTP_SERVICES_H_
+
+#include <cstddef>
+#include <functional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "index/searcher.h"
+#include "index/suggester.h"
+#include "meshdex/v1/lineage.pb.h"
+#include "server/catalog/catalog.h"
+#include "server/metrics/registry.h"
+
+namespace meshdex::http {
+
+// The lineage operations behind POST/GET /api/v1/lineage, /v1/lineage and
+// /v1/runs.
+struct LineageHandlers {
+  std::function<absl::StatusOr<meshdex::v1::IngestEventResponse>(
+      const meshdex::v1::IngestEventRequest&)>
+      ingest_event;
+  std::function<absl::StatusOr<meshdex::v1::LineageGraph>(const meshdex::v1::GetLineageRequest&)>
+      get_lineage;
+  std::function<absl::StatusOr<meshdex::v1::ListRunsResponse>(const meshdex::v1::ListRunsRequest&)>
+      list_runs;
+
+  bool available() const { return ingest_event && get_lineage && list_runs; }
+};
+
+// Binds the handlers to a lineage core that offers the LineageService RPCs as
+// methods taking the request message and returning absl::StatusOr of the
+// response (the way catalog::Catalog offers CatalogService's). `core` must
+// outlive the gateway.
+template <typename LineageCore>
+LineageHandlers LineageHandlersFor(LineageCore& core) {
+  LineageHandlers handlers;
+  handlers.ingest_event = [&core](const meshdex::v1::IngestEventRequest& request) {
+    return core.IngestEvent(request);
+  };
+  handlers.get_lineage = [&core](const meshdex::v1::GetLineageRequest& request) {
+    return core.GetLineage(request);
+  };
+  handlers.list_runs = [&core](const meshdex::v1::ListRunsRequest& request) {
+    return core.ListRuns(request);
+  };
+  return handlers;
+}
+
+// Not owned; everything must outlive the gateway. All but `lineage` are
+// required.
+struct GatewayServices {
+  catalog::Catalog* catalog = nullptr;
+  const index::Searcher* searcher = nullptr;
+  const index::Suggester* suggester = nullptr;
+  LineageHandlers lineage;
+  // Answers /readyz.
+  std::function<bool()> ready;
+  // Required: receives the HTTP request metrics; rendered by /metrics.
+  metrics::Registry* metrics = nullptr;
+};
+
+struct GatewayOptions {
+  // Larger request bodies are refused with 413 before they are read.
+  size_t max_body_bytes = 8 << 20;
+  // Worker threads: the most requests (and keep-alive connections) served at
+  // once; further connections wait in the accept queue.
+  int threads = 16;
+  // Longest stall of one read or write, and idle time of a kept-alive
+  // connection, before the connection is dropped: a slow or broken client
+  // holds a worker at most this long per stall.
+  absl::Duration io_timeout = absl::Seconds(5);
+  // Serve the UI from this directory (development); files it lacks, such as
+  // the vendor/ libraries, still come from the copy built into the binary.
+  // Empty: only the built-in copy.
+  std::string ui_dir;
+};
+
+}  // namespace meshdex::http
+
+#endif  // MESHDEX_SERVER_HTTP_SERVICES_H_

@@ -1,0 +1,114 @@
+#include "server/metrics/server_gauges.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <system_error>
+#include <utility>
+
+#include "spdlog/spdlog.h"
+
+namespace meshdex::metrics {
+
+uint64_t DirectorySize(const std::string& dir) {
+  uint64_t total = 0;
+  std::error_code error;
+  // Files may vanish under the walk (compactions, index swaps): skip them.
+  for (std::filesystem::recursive_directory_iterator it(
+           dir, std::filesystem::directory_options::skip_permission_denied, error);
+       !error && it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
+    std::error_code file_error;
+    if (it->is_regular_file(file_error)) {
+      const uintmax_t size = it->file_size(file_error);
+      if (!file_error) total += size;
+    }
+  }
+  return total;
+}
+
+uint64_t ResidentMemoryBytes() {
+  std::ifstream statm("/proc/self/statm");
+  uint64_t total_pages = 0;
+  uint64_t resident_pages = 0;
+  if (!(statm >> total_pages >> resident_pages)) return 0;
+  return resident_pages * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+ServerGauges::ServerGauges(Registry& registry, const storage::Store& store,
+                           const index::IndexFollower& follower, std::string store_dir,
+                           std::string index_dir, Options options)
+    : store_(store),
+      follower_(follower),
+      store_dir_(std::move(store_dir)),
+      index_dir_(std::move(index_dir)),
+      options_(std::move(options)) {
+  registry.AddGauge("meshdex_products", "Current (not deleted) data products.",
+                    [this] { return Products(); });
+  registry.AddGauge("meshdex_changelog_last_sequence", "Last committed change-log sequence.",
+                    [this] { return static_cast<double>(store_.LastSequence()); });
+  registry.AddGauge("meshdex_index_applied_sequence",
+                    "Last change-log sequence visible to searches.",
+                    [this] { return static_cast<double>(follower_.AppliedSequence()); });
+  registry.AddGauge("meshdex_index_lag_sequences",
+                    "Change-log records committed but not yet visible to searches.", [this] {
+                      const uint64_t last = store_.LastSequence();
+                      const uint64_t applied = follower_.AppliedSequence();
+                      return static_cast<double>(last > applied ? last - applied : 0);
+                    });
+  registry.AddGauge("meshdex_index_lag_seconds",
+                    "Age of the oldest change not yet visible to searches (0 when caught up).",
+                    [this] { return IndexLagSeconds(); });
+  registry.AddGauge("meshdex_store_disk_bytes", "Bytes on disk of the RocksDB store.",
+                    [this] { return StoreDiskBytes(); });
+  registry.AddGauge("meshdex_index_disk_bytes", "Bytes on disk of the Xapian search index.",
+                    [this] { return IndexDiskBytes(); });
+  registry.AddGauge("meshdex_process_resident_memory_bytes", "Resident memory of meshdexd.",
+                    [] { return static_cast<double>(ResidentMemoryBytes()); });
+}
+
+double ServerGauges::Products() {
+  absl::MutexLock lock(&products_mu_);
+  const uint64_t sequence = store_.LastSequence();
+  const absl::Time now = options_.clock();
+  const bool stale = !products_counted_ || sequence != products_sequence_;
+  if (stale && now - products_time_ >= options_.count_interval) {
+    absl::StatusOr<uint64_t> count = store_.CountProducts();
+    if (count.ok()) {
+      products_ = static_cast<double>(*count);
+      products_counted_ = true;
+      products_sequence_ = sequence;
+    } else {
+      spdlog::warn("metrics: counting products failed: {}", count.status().ToString());
+    }
+    products_time_ = now;
+  }
+  return products_;
+}
+
+double ServerGauges::IndexLagSeconds() const {
+  const uint64_t applied = follower_.AppliedSequence();
+  if (applied >= store_.LastSequence()) return 0;
+  absl::StatusOr<std::vector<meshdex::v1::ChangeEvent>> oldest = store_.ReadChanges(applied + 1, 1);
+  if (!oldest.ok() || oldest->empty()) return 0;
+  const absl::Time written = absl::FromUnixSeconds(oldest->front().time().seconds()) +
+                             absl::Nanoseconds(oldest->front().time().nanos());
+  return std::max(0.0, absl::ToDoubleSeconds(options_.clock() - written));
+}
+
+double ServerGauges::CachedDirectorySize(CachedValue& cache, const std::string& dir) {
+  absl::MutexLock lock(&cache.mu);
+  const absl::Time now = options_.clock();
+  if (now - cache.computed >= options_.disk_interval) {
+    cache.value = static_cast<double>(DirectorySize(dir));
+    cache.computed = now;
+  }
+  return cache.value;
+}
+
+double ServerGauges::StoreDiskBytes() { return CachedDirectorySize(store_bytes_, store_dir_); }
+
+double ServerGauges::IndexDiskBytes() { return CachedDirectorySize(index_bytes_, index_dir_); }
+
+}  // namespace meshdex::metrics

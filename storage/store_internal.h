@@ -1,0 +1,39 @@
+// Helpers shared by the store's implementation files (store.cc,
+// store_lineage.cc); not part of the storage API.
+#ifndef MESHDEX_STORAGE_STORE_INTERNAL_H_
+#define MESHDEX_STORAGE_STORE_INTERNAL_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "rocksdb/status.h"
+
+namespace meshdex::storage::internal {
+
+// RocksDB status -> absl: corruption is DATA_LOSS, transient I/O trouble
+// UNAVAILABLE, anything else INTERNAL.
+inline absl::Status FromRocks(const rocksdb::Status& status, absl::string_view what) {
+  if (status.ok()) return absl::OkStatus();
+  std::string message = absl::StrCat(what, ": ", status.ToString());
+  if (status.IsCorruption()) return absl::DataLossError(message);
+  if (status.IsIOError() || status.IsBusy() || status.IsTimedOut() || status.IsTryAgain()) {
+    return absl::UnavailableError(message);
+  }
+  return absl::InternalError(message);
+}
+
+template <typename Message>
+absl::StatusOr<Message> Parse(absl::string_view bytes, absl::string_view what) {
+  Message message;
+  if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(absl::StrCat("undecodable record in ", what));
+  }
+  return message;
+}
+
+}  // namespace meshdex::storage::internal
+
+#endif  // MESHDEX_STORAGE_STORE_INTERNAL_H_
