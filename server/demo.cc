@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "proto/document.h"
 #include "server/demo_files.h"
+#include "server/demo_lineage.h"
 
 namespace meshdex::server {
 
@@ -27,6 +28,28 @@ absl::StatusOr<int> LoadDemoMesh(catalog::Catalog& catalog) {
     }
   }
   return applied;
+}
+
+absl::StatusOr<int> LoadDemoLineage(const catalog::Catalog& catalog, lineage::Lineage& lineage,
+                                    absl::Time now) {
+  meshdex::v1::ListProductsRequest request;
+  request.set_page_size(catalog::Catalog::kMaxPageSize);
+  absl::StatusOr<meshdex::v1::ListProductsResponse> listed = catalog.ListProducts(request);
+  if (!listed.ok()) return listed.status();
+  const std::vector<meshdex::v1::DataProduct> products(listed->products().begin(),
+                                                       listed->products().end());
+  const std::vector<std::string> events = DemoLineageEvents(products, now);
+  lineage::Lineage::IngestStream stream = lineage.StartIngest();
+  for (const std::string& event : events) {
+    if (!stream.Add(event)) break;
+  }
+  absl::StatusOr<meshdex::v1::IngestEventsResponse> response = stream.Finish();
+  if (!response.ok()) return response.status();
+  if (response->has_rejected_index()) {
+    return absl::InternalError(absl::StrCat("demo lineage event ", response->rejected_index(),
+                                            " rejected: ", response->rejected_reason()));
+  }
+  return static_cast<int>(response->accepted());
 }
 
 }  // namespace meshdex::server

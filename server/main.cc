@@ -159,7 +159,9 @@ absl::Status Run() {
     if ((*store)->LastSequence() == 0) {
       absl::StatusOr<int> loaded = LoadDemoMesh(catalog);
       if (!loaded.ok()) return loaded.status();
-      spdlog::info("demo mesh loaded: {} products", *loaded);
+      absl::StatusOr<int> events = LoadDemoLineage(catalog, lineage, absl::Now());
+      if (!events.ok()) return events.status();
+      spdlog::info("demo mesh loaded: {} products, {} lineage events", *loaded, *events);
     } else {
       spdlog::info("--demo: data dir is not empty, demo mesh not loaded");
     }

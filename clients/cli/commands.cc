@@ -249,6 +249,11 @@ int DescribeCommand(Session& session, const std::string& urn) {
             << (spec.owner().email().empty() ? "" : " <" + spec.owner().email() + ">") << "\n"
             << "Created:     " << FormatTime(meta.create_time())
             << "   Updated: " << FormatTime(meta.update_time()) << "\n";
+  if (product.status().has_trust()) {
+    const meshdex::v1::TrustStatus& trust = product.status().trust();
+    std::cout << "Trust:       " << meshdex::v1::TrustState_Name(trust.state())
+              << "   last successful run: " << FormatTime(trust.last_successful_run()) << "\n";
+  }
   if (!spec.tags().empty()) std::cout << "Tags:        " << absl::StrJoin(spec.tags(), ", ") << "\n";
   if (!spec.glossary_terms().empty()) {
     std::cout << "Glossary:    " << absl::StrJoin(spec.glossary_terms(), ", ") << "\n";

@@ -399,6 +399,8 @@ TEST(DemoIntegrationTest, DemoMeshLoadsOnceIntoAnEmptyDataDir) {
   std::ifstream log(dir.Sub("data") + ".log");
   std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("demo mesh not loaded"), std::string::npos);
+  // The demo comes with a day of lineage runs.
+  EXPECT_NE(text.find("lineage events"), std::string::npos);
 }
 
 }  // namespace
