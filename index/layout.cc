@@ -355,17 +355,17 @@ std::optional<Xapian::Document> DatasetDocument(const meshdex::v1::LineageDatase
   if (!id_term.has_value()) return std::nullopt;
   const std::string domain = DomainOfProductUrn(owner_urn);
 
+  // Names at plain weight: a product outranks the datasets and jobs named
+  // after it (their short documents would otherwise win under BM25).
   DocumentBuilder builder;
-  builder.Identifier(dataset.name(), kNameWeight);
-  builder.Text(dataset.namespace_(), kLabelWeight);
+  builder.Identifier(dataset.name());
+  builder.Text(dataset.namespace_());
   builder.Text(dataset.description());
   for (const meshdex::v1::DatasetField& field : dataset.fields()) {
     builder.Identifier(field.name());
     builder.Text(field.type());
     builder.Text(field.description());
   }
-  builder.Text(dataset.producing_job());
-  builder.Text(owner_urn);
 
   builder.Filter("type", kTypeDataset);
   builder.Filter("domain", domain);
@@ -387,8 +387,8 @@ std::optional<Xapian::Document> JobDocument(const meshdex::v1::LineageJob& job) 
   if (!id_term.has_value()) return std::nullopt;
 
   DocumentBuilder builder;
-  builder.Identifier(job.name(), kNameWeight);
-  builder.Text(job.namespace_(), kLabelWeight);
+  builder.Identifier(job.name());
+  builder.Text(job.namespace_());
   builder.Text(job.description());
   builder.Text(job.sql());
 

@@ -30,7 +30,8 @@
 // Lineage datasets and jobs (OpenLineage, see lineage.proto) reuse the same
 // prefixes and slots; their URN is their lineage node id
 // (dataset:<namespace>:<name>, job:<namespace>:<name>). A dataset's domain is
-// the domain of the product owning it through an output port, if any.
+// the domain of the product owning it through an output port, if any. Their
+// text carries no boost, so a product ranks above datasets named like it.
 // Any change to this layout must bump kFormatVersion: the follower rebuilds
 // an index whose stored version differs.
 //
@@ -50,7 +51,7 @@
 
 namespace meshdex::index::layout {
 
-inline constexpr int kFormatVersion = 2;
+inline constexpr int kFormatVersion = 3;
 // Xapian metadata keys, written in the same commit as the documents.
 inline constexpr char kFormatVersionKey[] = "meshdex.format_version";
 inline constexpr char kAppliedSequenceKey[] = "meshdex.applied_sequence";

@@ -202,6 +202,7 @@ absl::Status Run() {
   http_services.catalog = &catalog;
   http_services.searcher = &searcher;
   http_services.suggester = &suggester;
+  http_services.lineage = http::LineageHandlersFor(lineage);
   http_services.ready = [&] {
     return !shutting_down.HasBeenNotified() && follower.AppliedSequence() >= start_sequence;
   };

@@ -59,7 +59,7 @@ test('the product page draws its lineage at product and dataset level', async ()
   await page.waitForFunction(nodeCount, null, { timeout: 15_000 });
   const products = await page.evaluate(nodeCount);
   assert.ok(products > 1, `product-level graph has ${products} node(s)`);
-  assert.ok(await page.locator('.graph canvas').count() > 0, 'nothing drawn');
+  await page.waitForSelector('.graph canvas', { timeout: 15_000 });  // cytoscape drew it
   await page.locator('.lineage').scrollIntoViewIfNeeded();
   await screenshot(page, 'lineage-products');
 

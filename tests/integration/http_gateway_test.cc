@@ -11,6 +11,7 @@
 #include <atomic>
 #include <fstream>
 #include <regex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -370,8 +371,9 @@ TEST_F(HttpGatewayTest, DryRunStoresNothing) {
 }
 
 TEST_F(HttpGatewayTest, SearchSuggestAndResolve) {
-  httplib::Result search = Client().Get(
-      "/v1/search?q=shipments&facet=domain,lifecycle&highlight=true&" + AfterLastWrite());
+  httplib::Result search =
+      Client().Get("/v1/search?q=shipments&type=product&facet=domain,lifecycle&highlight=true&" +
+                   AfterLastWrite());
   ASSERT_TRUE(search);
   ASSERT_EQ(search->status, 200) << search->body;
   Json results = ParseJson(search->body);
@@ -415,14 +417,37 @@ TEST_F(HttpGatewayTest, SearchSuggestAndResolve) {
   EXPECT_EQ(ErrorCode(Client().Get("/v1/resolve"), 400), "INVALID_ARGUMENT");
 }
 
-TEST_F(HttpGatewayTest, LineageRoutesAnswerUnavailableWithoutALineageService) {
-  for (const char* path : {"/api/v1/lineage?nodeId=dataset:ns:name&depth=2",
-                           "/v1/lineage?node_id=dataset:ns:name", "/v1/runs?job_id=job:ns:name"}) {
-    httplib::Result result = Client().Get(path);
-    EXPECT_EQ(ErrorCode(result, 503), "UNAVAILABLE") << path;
-    EXPECT_EQ(ParseJson(result->body)["message"], "lineage not available");
-  }
-  EXPECT_EQ(ErrorCode(Post("/api/v1/lineage", R"({"eventType":"COMPLETE"})"), 503), "UNAVAILABLE");
+TEST_F(HttpGatewayTest, OpenLineageHttpTransportIngestsAndServesTheGraph) {
+  // The OpenLineage HTTP transport posts one RunEvent per request.
+  const std::string event = R"({
+    "eventType": "COMPLETE", "eventTime": "2026-11-25T10:00:00.000Z",
+    "run": {"runId": "3f1a2b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b"},
+    "job": {"namespace": "http-test", "name": "copy"},
+    "inputs": [{"namespace": "s3://raw", "name": "in"}],
+    "outputs": [{"namespace": "s3://clean", "name": "out"}],
+    "producer": "https://example.com/test",
+    "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"})";
+  httplib::Result created = Post("/api/v1/lineage", event);
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->status, 201) << created->body;
+
+  // Marquez-shaped graph around the output dataset.
+  httplib::Result graph = Client().Get("/api/v1/lineage?nodeId=dataset:s3://clean:out&depth=2",
+                                       {{"Accept-Encoding", "identity"}});
+  ASSERT_TRUE(graph);
+  ASSERT_EQ(graph->status, 200) << graph->body;
+  std::set<std::string> ids;
+  const Json body = ParseJson(graph->body);
+  ASSERT_TRUE(body.contains("graph")) << graph->body.substr(0, 200);
+  for (const Json& node : body["graph"]) ids.insert(node["id"].get<std::string>());
+  EXPECT_EQ(ids, (std::set<std::string>{"dataset:s3://clean:out", "job:http-test:copy",
+                                        "dataset:s3://raw:in"}));
+
+  // An invalid event is a 400 naming what is wrong, and stores nothing.
+  httplib::Result bad = Post("/api/v1/lineage", R"({"eventType":"COMPLETE"})");
+  EXPECT_EQ(ErrorCode(bad, 400), "INVALID_ARGUMENT");
+  EXPECT_NE(ParseJson(bad->body)["message"].get<std::string>().find("eventTime: required"),
+            std::string::npos);
 }
 
 TEST_F(HttpGatewayTest, OversizedBodyIsRefusedBeforeItIsRead) {

@@ -121,7 +121,9 @@ export function lineageSection({ nodeId, levels = ['product', 'dataset'], level 
       elements: [
         ...nodes.map((node) => ({
           data: { id: node.id, label: nodeLabel(node), type: node.type, href: nodeHref(node) ?? '' },
-          classes: [node.type, node.id === nodeId ? 'focus' : ''].join(' '),
+          // At dataset level a product is its datasets: they are marked.
+          classes: [node.type, node.id === nodeId ? 'focus' : '',
+                    node.productUrn && node.productUrn === nodeId ? 'own' : ''].join(' '),
         })),
         ...edges.filter((edge) => nodes.some((n) => n.id === edge.source) && nodes.some((n) => n.id === edge.target))
           .map((edge, index) => ({ data: { id: `edge-${index}`, source: edge.source, target: edge.target } })),
@@ -139,6 +141,7 @@ export function lineageSection({ nodeId, levels = ['product', 'dataset'], level 
         } },
         { selector: 'node.product', style: { 'border-color': accent, 'border-width': 2 } },
         { selector: 'node.job', style: { shape: 'ellipse', 'border-style': 'dashed' } },
+        { selector: 'node.own', style: { 'border-color': accent, 'border-width': 3, 'font-weight': 'bold' } },
         { selector: 'node.focus', style: { 'background-color': accent, color: '#ffffff', 'border-color': accent } },
         { selector: 'edge', style: {
           width: 1.5, 'line-color': muted, 'target-arrow-color': muted,
