@@ -1,5 +1,6 @@
 // meshdexctl against the real meshdexd: the README tour, multi-document and
 // directory input, output formats, and exit codes (0 ok, 1 error, 2 usage).
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -166,6 +167,43 @@ TEST_F(CliIntegrationTest, ServerErrorsExitOneWithTheMessage) {
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.err.find("INVALID_ARGUMENT"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("spec.outputPorts[0].address"), std::string::npos) << result.err;
+}
+
+std::string RunEventLine(int run, const std::string& input, const std::string& output) {
+  char run_id[64];
+  std::snprintf(run_id, sizeof run_id, "7c9e6679-7425-40de-944b-e07fc1f9%04d", run);
+  return std::string(R"({"eventType":"COMPLETE","eventTime":"2026-11-25T10:00:00Z","run":{"runId":")") +
+         run_id + R"("},"job":{"namespace":"etl","name":"step)" + std::to_string(run) +
+         R"("},"inputs":[{"namespace":"s3://lake","name":")" + input +
+         R"("}],"outputs":[{"namespace":"s3://lake","name":")" + output +
+         R"("}],"producer":"https://example.com/cli-test","schemaURL":"https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"})";
+}
+
+TEST_F(CliIntegrationTest, IngestReportsEveryRejectedLineThenLineageAndRuns) {
+  const std::string events = RunEventLine(1, "raw", "clean") + "\n" +
+                             R"({"eventType":"COMPLETE"})" + "\n\n" +
+                             RunEventLine(2, "clean", "report") + "\n" + "not json\n";
+  CommandResult ingested = Ctl({"ingest", "-f", "-"}, events);
+  EXPECT_EQ(ingested.exit_code, 1);
+  EXPECT_NE(ingested.out.find("2 accepted, 2 rejected"), std::string::npos) << ingested.out;
+  EXPECT_NE(ingested.err.find("<stdin>:2: "), std::string::npos) << ingested.err;
+  EXPECT_NE(ingested.err.find("<stdin>:5: "), std::string::npos) << ingested.err;
+
+  CommandResult dot = Ctl({"lineage", "dataset:s3://lake:raw", "--down", "-o", "dot"});
+  ASSERT_EQ(dot.exit_code, 0) << dot.err;
+  EXPECT_EQ(dot.out.rfind("digraph lineage {", 0), 0u) << dot.out;
+  EXPECT_NE(dot.out.find("\"job:etl:step2\" -> \"dataset:s3://lake:report\""), std::string::npos)
+      << dot.out;
+  CommandResult upstream = Ctl({"lineage", "dataset:s3://lake:raw", "--up"});
+  ASSERT_EQ(upstream.exit_code, 0) << upstream.err;
+  EXPECT_EQ(upstream.out.find("step2"), std::string::npos) << upstream.out;
+  // Graphviz is for lineage only.
+  EXPECT_EQ(Ctl({"-o", "dot", "get", "products"}).exit_code, 2);
+
+  CommandResult runs = Ctl({"runs", "job:etl:step1"});
+  ASSERT_EQ(runs.exit_code, 0) << runs.err;
+  EXPECT_NE(runs.out.find("7c9e6679-7425-40de-944b-e07fc1f90001"), std::string::npos) << runs.out;
+  EXPECT_NE(runs.out.find("COMPLETE"), std::string::npos);
 }
 
 TEST_F(CliIntegrationTest, UsageErrorsExitTwo) {
