@@ -7,22 +7,6 @@
 #include "grpcpp/client_context.h"
 
 namespace meshdex::cli {
-namespace {
-
-int ReportAdminError(const grpc::Status& status) {
-  std::cerr << "error: " << absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code()))
-            << ": " << status.error_message() << "\n";
-  return 1;
-}
-
-std::unique_ptr<grpc::ClientContext> AdminContext(const Session& session) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() +
-                        std::chrono::seconds(session.timeout_seconds));
-  return context;
-}
-
-}  // namespace
 
 int BackupCommand(Session& session, const std::string& dir) {
   meshdex::v1::BackupRequest request;
@@ -31,8 +15,8 @@ int BackupCommand(Session& session, const std::string& dir) {
   // the server is reached over loopback.
   request.set_path(std::filesystem::absolute(dir).lexically_normal().string());
   meshdex::v1::BackupResponse response;
-  grpc::Status status = session.admin->Backup(AdminContext(session).get(), request, &response);
-  if (!status.ok()) return ReportAdminError(status);
+  grpc::Status status = session.admin->Backup(CallContext(session).get(), request, &response);
+  if (!status.ok()) return ReportError(status);
   if (session.format != OutputFormat::kTable) {
     PrintMessage(response, session.format, std::cout);
     return 0;
@@ -46,8 +30,8 @@ int BackupCommand(Session& session, const std::string& dir) {
 int StatsCommand(Session& session) {
   meshdex::v1::GetStatsRequest request;
   meshdex::v1::Stats stats;
-  grpc::Status status = session.admin->GetStats(AdminContext(session).get(), request, &stats);
-  if (!status.ok()) return ReportAdminError(status);
+  grpc::Status status = session.admin->GetStats(CallContext(session).get(), request, &stats);
+  if (!status.ok()) return ReportError(status);
   if (session.format != OutputFormat::kTable) {
     PrintMessage(stats, session.format, std::cout);
     return 0;

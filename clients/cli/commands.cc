@@ -24,20 +24,6 @@ using meshdex::v1::DataProduct;
 // keep the CLI looping.
 constexpr int kMaxPages = 10000;
 
-std::unique_ptr<grpc::ClientContext> Context(const Session& session) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() +
-                        std::chrono::seconds(session.timeout_seconds));
-  return context;
-}
-
-int ReportError(const grpc::Status& status, const std::string& what = "") {
-  std::cerr << "error: " << (what.empty() ? "" : what + ": ")
-            << absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())) << ": "
-            << status.error_message() << "\n";
-  return 1;
-}
-
 std::string OutcomeWord(meshdex::v1::ApplyOutcome outcome) {
   switch (outcome) {
     case meshdex::v1::CREATED: return "created";
@@ -127,6 +113,20 @@ void PrintPorts(const char* heading, const google::protobuf::RepeatedPtrField<me
 
 }  // namespace
 
+std::unique_ptr<grpc::ClientContext> CallContext(const Session& session) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(std::chrono::system_clock::now() +
+                        std::chrono::seconds(session.timeout_seconds));
+  return context;
+}
+
+int ReportError(const grpc::Status& status, const std::string& what) {
+  std::cerr << "error: " << (what.empty() ? "" : what + ": ")
+            << absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())) << ": "
+            << status.error_message() << "\n";
+  return 1;
+}
+
 int ApplyCommand(Session& session, const std::vector<std::string>& files, bool dry_run) {
   std::vector<std::pair<std::string, std::string>> texts;
   if (!ReadInputs(files, &texts)) return 1;
@@ -170,7 +170,7 @@ int ApplyCommand(Session& session, const std::vector<std::string>& files, bool d
     *request.mutable_product() = std::move(product);
     request.set_dry_run(dry_run);
     meshdex::v1::ApplyProductResponse response;
-    grpc::Status status = session.catalog->ApplyProduct(Context(session).get(), request, &response);
+    grpc::Status status = session.catalog->ApplyProduct(CallContext(session).get(), request, &response);
     if (!status.ok()) {
       exit_code = ReportError(status, where);
       continue;
@@ -199,7 +199,7 @@ int GetProductsCommand(Session& session, const std::string& domain) {
     request.set_page_size(1000);
     request.set_page_token(token);
     meshdex::v1::ListProductsResponse response;
-    grpc::Status status = session.catalog->ListProducts(Context(session).get(), request, &response);
+    grpc::Status status = session.catalog->ListProducts(CallContext(session).get(), request, &response);
     if (!status.ok()) return ReportError(status);
     for (DataProduct& product : *response.mutable_products()) products.push_back(std::move(product));
     token = response.next_page_token();
@@ -222,7 +222,7 @@ int GetProductCommand(Session& session, const std::string& urn, int64_t revision
   request.set_urn(urn);
   request.set_revision(revision);
   DataProduct product;
-  grpc::Status status = session.catalog->GetProduct(Context(session).get(), request, &product);
+  grpc::Status status = session.catalog->GetProduct(CallContext(session).get(), request, &product);
   if (!status.ok()) return ReportError(status);
   if (session.format == OutputFormat::kTable) {
     PrintProductTable({&product});
@@ -237,7 +237,7 @@ int DescribeCommand(Session& session, const std::string& urn) {
   meshdex::v1::GetProductRequest request;
   request.set_urn(urn);
   DataProduct product;
-  grpc::Status status = session.catalog->GetProduct(Context(session).get(), request, &product);
+  grpc::Status status = session.catalog->GetProduct(CallContext(session).get(), request, &product);
   if (!status.ok()) return ReportError(status);
   const auto& meta = product.metadata();
   const auto& spec = product.spec();
@@ -282,7 +282,7 @@ int DeleteCommand(Session& session, const std::string& urn, int64_t expected_rev
   request.set_urn(urn);
   request.set_expected_revision(expected_revision);
   meshdex::v1::DeleteProductResponse response;
-  grpc::Status status = session.catalog->DeleteProduct(Context(session).get(), request, &response);
+  grpc::Status status = session.catalog->DeleteProduct(CallContext(session).get(), request, &response);
   if (!status.ok()) return ReportError(status);
   if (session.format == OutputFormat::kTable) {
     std::cout << urn << " deleted (sequence " << response.sequence() << ")\n";
@@ -301,7 +301,7 @@ int HistoryCommand(Session& session, const std::string& urn) {
     request.set_page_size(1000);
     request.set_page_token(token);
     meshdex::v1::ListRevisionsResponse response;
-    grpc::Status status = session.catalog->ListRevisions(Context(session).get(), request, &response);
+    grpc::Status status = session.catalog->ListRevisions(CallContext(session).get(), request, &response);
     if (!status.ok()) return ReportError(status);
     for (DataProduct& revision : *response.mutable_revisions()) {
       *all.add_revisions() = std::move(revision);
@@ -328,7 +328,7 @@ int ResolveCommand(Session& session, const std::string& address) {
   meshdex::v1::ResolveAddressRequest request;
   request.set_address(address);
   meshdex::v1::ResolveAddressResponse response;
-  grpc::Status status = session.catalog->ResolveAddress(Context(session).get(), request, &response);
+  grpc::Status status = session.catalog->ResolveAddress(CallContext(session).get(), request, &response);
   if (!status.ok()) return ReportError(status);
   if (session.format != OutputFormat::kTable) {
     PrintMessage(response, session.format, std::cout);
@@ -370,7 +370,7 @@ int SearchCommand(Session& session, const std::string& query, const std::vector<
   request.set_page_size(page_size);
   request.set_page_token(page_token);
   meshdex::v1::SearchResponse response;
-  grpc::Status status = session.search->Search(Context(session).get(), request, &response);
+  grpc::Status status = session.search->Search(CallContext(session).get(), request, &response);
   if (!status.ok()) return ReportError(status);
   if (session.format != OutputFormat::kTable) {
     PrintMessage(response, session.format, std::cout);
@@ -404,7 +404,7 @@ int SuggestCommand(Session& session, const std::string& prefix, int limit) {
   request.set_prefix(prefix);
   request.set_limit(limit);
   meshdex::v1::SuggestResponse response;
-  grpc::Status status = session.search->Suggest(Context(session).get(), request, &response);
+  grpc::Status status = session.search->Suggest(CallContext(session).get(), request, &response);
   if (!status.ok()) return ReportError(status);
   if (session.format != OutputFormat::kTable) {
     PrintMessage(response, session.format, std::cout);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "clients/cli/output.h"
+#include "grpcpp/client_context.h"
 #include "meshdex/v1/admin.grpc.pb.h"
 #include "meshdex/v1/catalog.grpc.pb.h"
 #include "meshdex/v1/lineage.grpc.pb.h"
@@ -24,6 +25,11 @@ struct Session {
   OutputFormat format = OutputFormat::kTable;
   int timeout_seconds = 30;
 };
+
+// A call context with the session's deadline.
+std::unique_ptr<grpc::ClientContext> CallContext(const Session& session);
+// Prints "error: [what: ]CODE: message" to stderr; returns exit code 1.
+int ReportError(const grpc::Status& status, const std::string& what = "");
 
 int ApplyCommand(Session& session, const std::vector<std::string>& files, bool dry_run);
 int GetProductsCommand(Session& session, const std::string& domain);

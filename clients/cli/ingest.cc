@@ -82,11 +82,7 @@ int IngestCommand(Session& session, const std::vector<std::string>& files) {
     }
     writer->WritesDone();
     grpc::Status status = writer->Finish();
-    if (!status.ok()) {
-      std::cerr << "error: " << absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code()))
-                << ": " << status.error_message() << "\n";
-      return 1;
-    }
+    if (!status.ok()) return ReportError(status);
     accepted += response.accepted();
     if (response.sequence() > 0) last_sequence = response.sequence();
     if (!response.has_rejected_index()) {

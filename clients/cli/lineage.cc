@@ -9,12 +9,6 @@
 namespace meshdex::cli {
 namespace {
 
-int ReportLineageError(const grpc::Status& status) {
-  std::cerr << "error: " << absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code()))
-            << ": " << status.error_message() << "\n";
-  return 1;
-}
-
 std::string DotQuoted(const std::string& text) {
   return absl::StrCat("\"", absl::StrReplaceAll(text, {{"\\", "\\\\"}, {"\"", "\\\""}}), "\"");
 }
@@ -47,11 +41,8 @@ int LineageCommand(Session& session, const std::string& node_id,
                              : meshdex::v1::GetLineageRequest::DATASET);
   request.set_max_nodes(max_nodes);
   meshdex::v1::LineageGraph graph;
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(session.timeout_seconds));
-  grpc::Status status = session.lineage->GetLineage(&context, request, &graph);
-  if (!status.ok()) return ReportLineageError(status);
+  grpc::Status status = session.lineage->GetLineage(CallContext(session).get(), request, &graph);
+  if (!status.ok()) return ReportError(status);
   switch (session.format) {
     case OutputFormat::kDot:
       PrintDot(graph);
@@ -83,11 +74,8 @@ int RunsCommand(Session& session, const std::string& job_id, int page_size) {
   request.set_job_id(job_id);
   request.set_page_size(page_size);
   meshdex::v1::ListRunsResponse response;
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(session.timeout_seconds));
-  grpc::Status status = session.lineage->ListRuns(&context, request, &response);
-  if (!status.ok()) return ReportLineageError(status);
+  grpc::Status status = session.lineage->ListRuns(CallContext(session).get(), request, &response);
+  if (!status.ok()) return ReportError(status);
   if (session.format == OutputFormat::kJson || session.format == OutputFormat::kYaml) {
     PrintMessage(response, session.format, std::cout);
     return 0;
