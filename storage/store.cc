@@ -281,13 +281,18 @@ absl::StatusOr<std::optional<AddressClaim>> Store::GetClaim(const DatasetKey& da
   return claim;
 }
 
-absl::StatusOr<uint64_t> Store::CountProducts() const {
+absl::StatusOr<uint64_t> Store::CountKeys(rocksdb::ColumnFamilyHandle* cf,
+                                          absl::string_view what) const {
   uint64_t count = 0;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), products_));
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf));
   for (it->SeekToFirst(); it->Valid(); it->Next()) ++count;
-  if (!it->status().ok()) return FromRocks(it->status(), "counting products");
+  if (!it->status().ok()) return FromRocks(it->status(), absl::StrCat("counting ", what));
   return count;
 }
+
+absl::StatusOr<uint64_t> Store::CountProducts() const { return CountKeys(products_, "products"); }
+
+absl::StatusOr<uint64_t> Store::CountDatasets() const { return CountKeys(datasets_, "datasets"); }
 
 absl::StatusOr<uint64_t> Store::Checkpoint(const std::string& dir) const {
   // Read before the checkpoint: every write published by then is inside it.

@@ -218,6 +218,8 @@ class Store : public ChangeLog {
   absl::StatusOr<std::optional<AddressClaim>> GetClaim(const DatasetKey& dataset) const;
   // Number of current (not deleted) products; exact, by scan.
   absl::StatusOr<uint64_t> CountProducts() const;
+  // Number of lineage datasets; exact, by scan.
+  absl::StatusOr<uint64_t> CountDatasets() const;
 
   // Writes a consistent, openable copy of the whole store (a RocksDB
   // checkpoint: hard links where possible) into `dir`, which must not exist.
@@ -275,6 +277,7 @@ class Store : public ChangeLog {
   friend class WriteTxn;
   Store(StoreOptions options);
   absl::Status OpenDb();
+  absl::StatusOr<uint64_t> CountKeys(rocksdb::ColumnFamilyHandle* cf, absl::string_view what) const;
   absl::StatusOr<std::optional<std::string>> Read(rocksdb::ColumnFamilyHandle* cf,
                                                   absl::string_view key) const;
 

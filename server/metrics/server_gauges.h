@@ -49,7 +49,13 @@ class ServerGauges {
   ServerGauges(const ServerGauges&) = delete;
   ServerGauges& operator=(const ServerGauges&) = delete;
 
-  double Products();
+  struct EntityCounts {
+    double products = 0;
+    double datasets = 0;
+  };
+  // Products and datasets, recounted (a full scan each) only when the change
+  // log moved and at most every Options::count_interval.
+  EntityCounts Counts();
   double IndexLagSeconds() const;
   double StoreDiskBytes();
   double IndexDiskBytes();
@@ -70,7 +76,7 @@ class ServerGauges {
   const Options options_;
 
   absl::Mutex products_mu_;
-  double products_ ABSL_GUARDED_BY(products_mu_) = 0;
+  EntityCounts counts_ ABSL_GUARDED_BY(products_mu_);
   // Change-log sequence the cached count reflects; none before the first count.
   bool products_counted_ ABSL_GUARDED_BY(products_mu_) = false;
   uint64_t products_sequence_ ABSL_GUARDED_BY(products_mu_) = 0;

@@ -610,6 +610,8 @@ TEST_F(HttpGatewayTest, MetricsCountRequestsOnBothTransports) {
           R"(meshdex_grpc_request_duration_seconds_count{service="meshdex.v1.CatalogService",method="GetProduct",code="OK"})"),
       2);
   EXPECT_GE(Sample(text, "meshdex_products"), kDemoProducts);
+  // The demo's lineage runs read and write datasets.
+  EXPECT_GT(Sample(text, "meshdex_datasets"), kDemoProducts);
   EXPECT_GE(Sample(text, "meshdex_changelog_last_sequence"), kDemoProducts);
   EXPECT_GE(Sample(text, "meshdex_index_applied_sequence"), 0);
   EXPECT_GE(Sample(text, "meshdex_index_lag_sequences"), 0);
