@@ -87,6 +87,22 @@ void ApplyAll(catalog::Catalog& catalog, const std::vector<DataProduct>& product
   SendJson(response, json);
 }
 
+// What POST /v1/products and PUT /v1/products/{domain}/{name} both read:
+// the apply query parameters and the body's documents.
+struct ApplyInput {
+  ApplyParams params;
+  std::vector<DataProduct> products;
+};
+
+absl::StatusOr<ApplyInput> ApplyInputFrom(const httplib::Request& request, const std::string& body) {
+  absl::StatusOr<ApplyParams> params = ApplyParamsFrom(request.params);
+  if (!params.ok()) return params.status();
+  absl::StatusOr<std::vector<DataProduct>> products =
+      ProductsFromBody(request.get_header_value("Content-Type"), body);
+  if (!products.ok()) return products.status();
+  return ApplyInput{*params, *std::move(products)};
+}
+
 }  // namespace
 
 void ApiHandlers::ListProducts(const httplib::Request& request, httplib::Response& response) const {
@@ -97,12 +113,9 @@ void ApiHandlers::ListProducts(const httplib::Request& request, httplib::Respons
 
 void ApiHandlers::ApplyProducts(const httplib::Request& request, const std::string& body,
                                 httplib::Response& response) const {
-  absl::StatusOr<ApplyParams> params = ApplyParamsFrom(request.params);
-  if (!params.ok()) return SendError(response, params.status());
-  absl::StatusOr<std::vector<DataProduct>> products =
-      ProductsFromBody(request.get_header_value("Content-Type"), body);
-  if (!products.ok()) return SendError(response, products.status());
-  ApplyAll(*services_.catalog, *products, *params, response);
+  absl::StatusOr<ApplyInput> input = ApplyInputFrom(request, body);
+  if (!input.ok()) return SendError(response, input.status());
+  ApplyAll(*services_.catalog, input->products, input->params, response);
 }
 
 void ApiHandlers::GetProduct(const httplib::Request& request, httplib::Response& response) const {
@@ -114,11 +127,9 @@ void ApiHandlers::GetProduct(const httplib::Request& request, httplib::Response&
 
 void ApiHandlers::PutProduct(const httplib::Request& request, const std::string& body,
                              httplib::Response& response) const {
-  absl::StatusOr<ApplyParams> params = ApplyParamsFrom(request.params);
-  if (!params.ok()) return SendError(response, params.status());
-  absl::StatusOr<std::vector<DataProduct>> products =
-      ProductsFromBody(request.get_header_value("Content-Type"), body);
-  if (!products.ok()) return SendError(response, products.status());
+  absl::StatusOr<ApplyInput> input = ApplyInputFrom(request, body);
+  if (!input.ok()) return SendError(response, input.status());
+  std::vector<DataProduct>* products = &input->products;
   if (products->size() != 1) {
     return SendError(response, absl::InvalidArgumentError(absl::StrCat(
                                    "PUT takes one document, the body has ", products->size())));
@@ -128,7 +139,7 @@ void ApiHandlers::PutProduct(const httplib::Request& request, const std::string&
       !bound.ok()) {
     return SendError(response, bound);
   }
-  ApplyAll(*services_.catalog, *products, *params, response);
+  ApplyAll(*services_.catalog, *products, input->params, response);
 }
 
 void ApiHandlers::DeleteProduct(const httplib::Request& request,
