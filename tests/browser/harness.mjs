@@ -20,7 +20,8 @@ function requiredEnv(name) {
 }
 
 // Starts meshdexd with `flags` on a fresh data dir; resolves once its ready
-// file is written. `stop()` ends it (SIGTERM) and removes the data dir.
+// file is written and /readyz answers 200. `stop()` ends it (SIGTERM) and
+// removes the data dir.
 export async function startServer(flags = ['--demo']) {
   const dir = mkdtempSync(path.join(tmpdir(), 'meshdex-browser-'));
   const readyFile = path.join(dir, 'ready.json');
@@ -33,21 +34,33 @@ export async function startServer(flags = ['--demo']) {
   child.stderr.on('data', (chunk) => log.push(chunk));
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const deadline = Date.now() + START_TIMEOUT_MS;
+  const giveUp = () => {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`meshdexd did not get ready:\n${Buffer.concat(log).toString()}`);
+  };
   let ready = null;
   while (!ready) {
     try {
       ready = JSON.parse(readFileSync(readyFile, 'utf8'));
     } catch {
       if (child.exitCode !== null || Date.now() > deadline) {
-        child.kill('SIGKILL');
-        rmSync(dir, { recursive: true, force: true });
-        throw new Error(`meshdexd did not get ready:\n${Buffer.concat(log).toString()}`);
+        giveUp();
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   }
+  // The index follows the store asynchronously: wait until /readyz says it
+  // has caught up with the demo load, so the first search sees every product.
+  const baseUrl = `http://${ready.http}`;
+  while ((await fetch(`${baseUrl}/readyz`).catch(() => null))?.status !== 200) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      giveUp();
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
   return {
-    baseUrl: `http://${ready.http}`,
+    baseUrl,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

@@ -8,6 +8,7 @@
 
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "meshdex/v1/admin.grpc.pb.h"
 #include "meshdex/v1/catalog.grpc.pb.h"
 #include "meshdex/v1/search.grpc.pb.h"
 #include "tests/testing/run_command.h"
@@ -31,6 +32,14 @@ class SearchIntegrationTest : public ::testing::Test {
     ASSERT_TRUE(server_->Start());
     catalog_ = meshdex::v1::CatalogService::NewStub(server_->Channel());
     search_ = meshdex::v1::SearchService::NewStub(server_->Channel());
+    // The demo load (products, then a day of lineage runs) is done when the
+    // server is ready; searches wait until the index has caught up with it.
+    auto admin = meshdex::v1::AdminService::NewStub(server_->Channel());
+    meshdex::v1::Stats stats;
+    grpc::ClientContext context;
+    ASSERT_TRUE(admin->GetStats(&context, meshdex::v1::GetStatsRequest(), &stats).ok());
+    ASSERT_GE(stats.last_sequence(), 18u);  // at least the demo mesh's products
+    last_sequence_ = std::max(last_sequence_, stats.last_sequence());
   }
 
   std::vector<DataProduct> AllProducts() {
@@ -78,7 +87,7 @@ class SearchIntegrationTest : public ::testing::Test {
   std::unique_ptr<testing::ServerProcess> server_;
   std::unique_ptr<meshdex::v1::CatalogService::Stub> catalog_;
   std::unique_ptr<meshdex::v1::SearchService::Stub> search_;
-  uint64_t last_sequence_ = 18;  // the demo mesh's writes
+  uint64_t last_sequence_ = 0;
 };
 
 TEST_F(SearchIntegrationTest, ObviousQueriesRankTheObviousProductFirst) {
