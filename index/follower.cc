@@ -172,6 +172,18 @@ void IndexDocument(Xapian::WritableDatabase& db, const std::string& urn,
   }
 }
 
+// Puts the product's stored governance status (kept beside the product, not
+// in it) into its status, for the governance filter.
+absl::Status AddGovernance(const storage::Store& store, DataProduct& product) {
+  absl::StatusOr<std::optional<meshdex::v1::GovernanceStatus>> governance =
+      store.GetGovernance(product.metadata().urn());
+  if (!governance.ok()) return governance.status();
+  if (governance->has_value()) {
+    *product.mutable_status()->mutable_governance() = **std::move(governance);
+  }
+  return absl::OkStatus();
+}
+
 // The document of a lineage dataset as stored now (its owner's domain
 // included); nullopt when it cannot be indexed.
 absl::StatusOr<std::optional<Xapian::Document>> DatasetDocument(
@@ -211,6 +223,7 @@ absl::StatusOr<std::optional<Xapian::Document>> CurrentDocument(const storage::S
       absl::StatusOr<DataProduct> product = store.GetProduct(change.urn());
       if (absl::IsNotFound(product.status())) return std::nullopt;
       if (!product.ok()) return product.status();
+      if (absl::Status status = AddGovernance(store, *product); !status.ok()) return status;
       return layout::ProductDocument(*product);
     }
   }
@@ -460,6 +473,7 @@ absl::StatusOr<bool> IndexFollower::ApplyBatch() {
     switch (change.type()) {
       case ChangeEvent::PRODUCT_UPSERTED:
       case ChangeEvent::PRODUCT_DELETED:
+      case ChangeEvent::GOVERNANCE_UPDATED:
       case ChangeEvent::DATASET_UPSERTED:
       case ChangeEvent::JOB_UPSERTED:
         break;
@@ -533,9 +547,12 @@ absl::StatusOr<std::string> IndexFollower::BuildDatabase(uint64_t& watermark) {
         status = page.status();
         break;
       }
-      for (const DataProduct& product : page->items) {
+      for (DataProduct& product : page->items) {
+        status = AddGovernance(store_, product);
+        if (!status.ok()) break;
         IndexDocument(db, product.metadata().urn(), layout::ProductDocument(product), spelling);
       }
+      if (!status.ok()) break;
       indexed += page->items.size();
       if (absl::Now() - last_report >= kProgressInterval) {
         last_report = absl::Now();

@@ -200,6 +200,7 @@ const std::vector<FilterField>& FilterFields() {
       {"lifecycle", "XL", 4, false},
       {"kind", "XK", 5, true},
       {"classification", "XC", 6, true},
+      {"governance", "XG", 8, false},
   };
   return *kFields;
 }
@@ -333,6 +334,9 @@ std::optional<Xapian::Document> ProductDocument(const DataProduct& product) {
   builder.Filter("owner", spec.owner().email());
   for (const std::string& tag : spec.tags()) builder.Filter("tag", tag);
   builder.Filter("lifecycle", spec.lifecycle());
+  builder.Filter("governance", product.status().governance().violations().empty()
+                                   ? kGovernanceOk
+                                   : kGovernanceViolating);
 
   builder.Completion(meta.name());
   builder.Completion(spec.title());

@@ -16,11 +16,13 @@
 //   XL<lifecycle>       lifecycle                   | both sides
 //   XK<kind>            output-port kind            |
 //   XC<classification>  any schema field classification
+//   XG<governance>      products: violating (the stored governance status
+//                       lists violations) or ok
 //   XN<sort key>        the sort key below: the term dictionary in name order
 //   XS<LL><key>         completion key of a name or title: LL is the key's byte
 //                       length as two digits, key its normalised text (see
 //                       CompletionKey); the suggester's prefix-term layout
-//   value slots 0..6    the filter fields above, each the list of the
+//   value slots 0..6, 8 the filter fields above, each the list of the
 //                       document's normalised values (the same as its filter
 //                       terms), for facet counts over a match set
 //   value slot 7        sort key: normalised name, NUL, urn ("sorted by name")
@@ -51,7 +53,7 @@
 
 namespace meshdex::index::layout {
 
-inline constexpr int kFormatVersion = 3;
+inline constexpr int kFormatVersion = 4;
 // Xapian metadata keys, written in the same commit as the documents.
 inline constexpr char kFormatVersionKey[] = "meshdex.format_version";
 inline constexpr char kAppliedSequenceKey[] = "meshdex.applied_sequence";
@@ -59,6 +61,9 @@ inline constexpr char kAppliedSequenceKey[] = "meshdex.applied_sequence";
 inline constexpr char kTypeProduct[] = "product";
 inline constexpr char kTypeDataset[] = "dataset";
 inline constexpr char kTypeJob[] = "job";
+// Values of the governance filter.
+inline constexpr char kGovernanceOk[] = "ok";
+inline constexpr char kGovernanceViolating[] = "violating";
 // Whether `type` names an entity type the catalog knows (product, dataset,
 // job), indexed yet or not.
 bool IsEntityType(absl::string_view type);
@@ -74,7 +79,7 @@ struct FilterField {
   bool multi_valued;
 };
 
-// type, domain, owner, tag, lifecycle, kind, classification.
+// type, domain, owner, tag, lifecycle, kind, classification, governance.
 const std::vector<FilterField>& FilterFields();
 // nullptr when `name` is not a filter field (case-sensitive).
 const FilterField* FindFilterField(absl::string_view name);
@@ -129,8 +134,9 @@ std::string CompletionTermPrefix(size_t key_length, absl::string_view key_prefix
 // Inverse of the completion term: the key, or nullopt for other terms.
 std::optional<std::string> CompletionKeyOfTerm(absl::string_view term);
 
-// The document of a product (metadata.urn set). Fails with nullopt when the
-// URN cannot be an id term.
+// The document of a product (metadata.urn set; status.governance as stored,
+// for the governance filter). Fails with nullopt when the URN cannot be an id
+// term.
 std::optional<Xapian::Document> ProductDocument(const meshdex::v1::DataProduct& product);
 
 // The document of a lineage dataset; `owner_urn` is the URN of the product

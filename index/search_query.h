@@ -4,9 +4,9 @@
 // the free text handed to Xapian's QueryParser (terms ANDed, "phrases",
 // prefix*, -term, AND/OR/NOT). A filter is a whitespace-separated token
 // `field:value` or `field:"quoted value"` for a field of layout::FilterFields
-// (domain, owner, tag, lifecycle, kind, classification, type), negated by a
-// leading '-'. Filters are taken out of the text because the QueryParser
-// ignores the '-' of a boolean filter. Tokens inside quotes are text; so is
+// (domain, owner, tag, lifecycle, kind, classification, type, governance),
+// negated by a leading '-'. Filters are taken out of the text because the
+// QueryParser ignores the '-' of a boolean filter. Tokens inside quotes are text; so is
 // `unknown:value`.
 //
 // Page tokens are opaque (web-safe base64), carry the offset of the next page

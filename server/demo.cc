@@ -1,5 +1,7 @@
 #include "server/demo.h"
 
+#include <functional>
+
 #include "absl/strings/str_cat.h"
 #include "proto/document.h"
 #include "server/demo_files.h"
@@ -7,7 +9,13 @@
 
 namespace meshdex::server {
 
-absl::StatusOr<int> LoadDemoMesh(catalog::Catalog& catalog) {
+namespace {
+
+// Applies every demo document of `kind` with `apply`, which takes the
+// document and returns the error of a rejected one.
+absl::StatusOr<int> ApplyDemoDocuments(
+    absl::string_view kind,
+    const std::function<absl::Status(const document::ResourceDocument&)>& apply) {
   int applied = 0;
   for (const DemoFile& file : kDemoFiles) {
     absl::StatusOr<std::vector<document::ResourceDocument>> documents =
@@ -16,18 +24,43 @@ absl::StatusOr<int> LoadDemoMesh(catalog::Catalog& catalog) {
       return absl::InternalError(absl::StrCat("demo ", file.name, ": ", documents.status().message()));
     }
     for (const document::ResourceDocument& doc : *documents) {
-      meshdex::v1::ApplyProductRequest request;
-      if (absl::Status status = document::ToMessage(doc, request.mutable_product()); !status.ok()) {
+      if (doc.kind != kind) continue;
+      if (absl::Status status = apply(doc); !status.ok()) {
         return absl::InternalError(absl::StrCat("demo ", file.name, ": ", status.message()));
-      }
-      absl::StatusOr<meshdex::v1::ApplyProductResponse> response = catalog.ApplyProduct(request);
-      if (!response.ok()) {
-        return absl::InternalError(absl::StrCat("demo ", file.name, ": ", response.status().message()));
       }
       ++applied;
     }
   }
   return applied;
+}
+
+}  // namespace
+
+absl::StatusOr<DemoLoad> LoadDemoMesh(catalog::Catalog& catalog,
+                                      governance::Governance& governance) {
+  DemoLoad load;
+  absl::StatusOr<int> policies =
+      ApplyDemoDocuments("Policy", [&](const document::ResourceDocument& doc) {
+        meshdex::v1::ApplyPolicyRequest request;
+        if (absl::Status status = document::ToMessage(doc, request.mutable_policy()); !status.ok()) {
+          return status;
+        }
+        return governance.ApplyPolicy(request).status();
+      });
+  if (!policies.ok()) return policies.status();
+  load.policies = *policies;
+  absl::StatusOr<int> products =
+      ApplyDemoDocuments("DataProduct", [&](const document::ResourceDocument& doc) {
+        meshdex::v1::ApplyProductRequest request;
+        if (absl::Status status = document::ToMessage(doc, request.mutable_product());
+            !status.ok()) {
+          return status;
+        }
+        return catalog.ApplyProduct(request).status();
+      });
+  if (!products.ok()) return products.status();
+  load.products = *products;
+  return load;
 }
 
 absl::StatusOr<int> LoadDemoLineage(const catalog::Catalog& catalog, lineage::Lineage& lineage,

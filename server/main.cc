@@ -25,6 +25,7 @@
 #include "index/suggester.h"
 #include "server/api/admin_service.h"
 #include "server/api/catalog_service.h"
+#include "server/api/governance_service.h"
 #include "server/api/lineage_service.h"
 #include "server/api/search_service.h"
 #include "server/catalog/catalog.h"
@@ -148,8 +149,20 @@ absl::Status Run() {
   index::Searcher searcher(follower);
   index::Suggester suggester(follower);
 
+  absl::StatusOr<std::unique_ptr<governance::Governance>> governance =
+      governance::Governance::Open(**store);
+  if (!governance.ok()) return governance.status();
+  // Brings stored products up to policy changes of an earlier run, then
+  // follows policy writes.
+  (*governance)->Start();
+
   lineage::Lineage lineage(**store);
   catalog::Catalog::Options catalog_options;
+  // Every product write is governed by the policies in force.
+  catalog_options.govern = [&governance = **governance](const meshdex::v1::DataProduct* previous,
+                                                        const meshdex::v1::DataProduct& next) {
+    return governance.GovernWrite(previous, next);
+  };
   // Products are read with their lineage trust, on every transport.
   catalog_options.fill_status = [&lineage](meshdex::v1::DataProduct& product) {
     return lineage.FillTrust(product);
@@ -157,11 +170,12 @@ absl::Status Run() {
   catalog::Catalog catalog(**store, std::move(catalog_options));
   if (absl::GetFlag(FLAGS_demo)) {
     if ((*store)->LastSequence() == 0) {
-      absl::StatusOr<int> loaded = LoadDemoMesh(catalog);
+      absl::StatusOr<DemoLoad> loaded = LoadDemoMesh(catalog, **governance);
       if (!loaded.ok()) return loaded.status();
       absl::StatusOr<int> events = LoadDemoLineage(catalog, lineage, absl::Now());
       if (!events.ok()) return events.status();
-      spdlog::info("demo mesh loaded: {} products, {} lineage events", *loaded, *events);
+      spdlog::info("demo mesh loaded: {} policies, {} products, {} lineage events",
+                   loaded->policies, loaded->products, *events);
     } else {
       spdlog::info("--demo: data dir is not empty, demo mesh not loaded");
     }
@@ -172,6 +186,7 @@ absl::Status Run() {
   api::SearchService search_service(searcher, suggester);
   api::LineageService lineage_service(lineage);
   api::AdminService admin_service(**store, follower, (data_dir / "index").string());
+  api::GovernanceService governance_service(**governance);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -185,6 +200,7 @@ absl::Status Run() {
   builder.RegisterService(&search_service);
   builder.RegisterService(&lineage_service);
   builder.RegisterService(&admin_service);
+  builder.RegisterService(&governance_service);
   std::unique_ptr<grpc::Server> grpc_server = builder.BuildAndStart();
   if (grpc_server == nullptr || grpc_port == 0) {
     return absl::UnavailableError(
@@ -200,6 +216,7 @@ absl::Status Run() {
                                (data_dir / "index").string(), metrics::ServerGauges::Options());
   http::GatewayServices http_services;
   http_services.catalog = &catalog;
+  http_services.governance = governance->get();
   http_services.searcher = &searcher;
   http_services.suggester = &suggester;
   http_services.lineage = http::LineageHandlersFor(lineage);
@@ -240,6 +257,7 @@ absl::Status Run() {
   const absl::Duration drain = absl::Now() - stop_start;
   grpc_server.reset();
   follower.Stop();
+  (*governance)->Stop();
   store->reset();
   spdlog::info("meshdexd stopped in {} ms (gRPC drain {} ms)",
                absl::ToInt64Milliseconds(absl::Now() - stop_start), absl::ToInt64Milliseconds(drain));

@@ -242,4 +242,18 @@ std::optional<DatasetKey> ClaimAliasDataset(absl::string_view key, absl::string_
   return DatasetKeyFromBytes(rest);
 }
 
+std::string PolicyKey(absl::string_view domain, absl::string_view name) {
+  return absl::StrCat(domain, absl::string_view(&kSeparator, 1), name);
+}
+
+std::string GovernanceStatusKey(absl::string_view urn) { return absl::StrCat("s", urn); }
+
+std::string EncodeMarker(uint64_t sequence) {
+  std::string value;
+  AppendBigEndian64(sequence, &value);
+  return value;
+}
+
+std::optional<uint64_t> DecodeMarker(absl::string_view value) { return ReadBigEndian64(value); }
+
 }  // namespace meshdex::storage::keys

@@ -24,6 +24,8 @@ inline constexpr char kRunsFamily[] = "runs";
 inline constexpr char kLineageEdgesFamily[] = "lineage_edges";
 inline constexpr char kLineageEventsFamily[] = "lineage_events";
 inline constexpr char kLineageIndexFamily[] = "lineage_index";
+inline constexpr char kPoliciesFamily[] = "policies";
+inline constexpr char kGovernanceFamily[] = "governance";
 
 // products: <urn>
 std::string ProductKey(absl::string_view urn);
@@ -95,6 +97,19 @@ std::optional<std::string> JobRunIdFromKey(absl::string_view key, absl::string_v
 std::string ClaimAliasKey(const DatasetKey& identity, const DatasetKey& dataset);
 std::string ClaimAliasPrefix(const DatasetKey& identity);
 std::optional<DatasetKey> ClaimAliasDataset(absl::string_view key, absl::string_view prefix);
+
+// policies: <domain> '\0' <name> -> Policy (domain empty for global ones, so
+// they sort first). Policy revisions live in `revisions` under the policy URN.
+std::string PolicyKey(absl::string_view domain, absl::string_view name);
+
+// governance: 's' <product urn> -> GovernanceStatus of the current product;
+// two markers (be64 sequences): the last policy change, and the policy change
+// the stored statuses were last re-evaluated against.
+std::string GovernanceStatusKey(absl::string_view urn);
+inline constexpr char kPolicyChangeMarkerKey[] = "m:policy_sequence";
+inline constexpr char kPoliciesEvaluatedMarkerKey[] = "m:evaluated_sequence";
+std::string EncodeMarker(uint64_t sequence);
+std::optional<uint64_t> DecodeMarker(absl::string_view value);
 
 }  // namespace meshdex::storage::keys
 

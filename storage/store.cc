@@ -98,6 +98,7 @@ void WriteTxn::DeleteProduct(const DataProduct& tombstone) {
   batch_->Delete(store_.products_, keys::ProductKey(urn));
   batch_->Put(store_.revisions_, keys::RevisionKey(urn, tombstone.metadata().revision()),
               tombstone.SerializeAsString());
+  batch_->Delete(store_.governance_, keys::GovernanceStatusKey(urn));
   own_products_.emplace_back(urn, std::nullopt);
   AppendChange(ChangeEvent::PRODUCT_DELETED, urn, tombstone.metadata().revision());
 }
@@ -166,7 +167,8 @@ absl::Status Store::OpenDb() {
                                              keys::kClaimsFamily, keys::kChangeLogFamily,
                                              keys::kDatasetsFamily, keys::kJobsFamily,
                                              keys::kRunsFamily, keys::kLineageEdgesFamily,
-                                             keys::kLineageEventsFamily, keys::kLineageIndexFamily};
+                                             keys::kLineageEventsFamily, keys::kLineageIndexFamily,
+                                             keys::kPoliciesFamily, keys::kGovernanceFamily};
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const std::string& name : families) {
     descriptors.emplace_back(name, FamilyOptions(cache));
@@ -187,6 +189,8 @@ absl::Status Store::OpenDb() {
   lineage_edges_ = handles_[8];
   lineage_events_ = handles_[9];
   lineage_index_ = handles_[10];
+  policies_ = handles_[11];
+  governance_ = handles_[12];
 
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), changelog_));
   it->SeekToLast();
@@ -326,8 +330,11 @@ absl::StatusOr<uint64_t> Store::Write(absl::FunctionRef<absl::Status(WriteTxn&)>
     return status;
   }
   const uint64_t written = txn.next_sequence_ - 1;
-  absl::MutexLock lock(&seq_mu_);
-  last_sequence_ = written;
+  {
+    absl::MutexLock lock(&seq_mu_);
+    last_sequence_ = written;
+  }
+  for (const std::function<void()>& fn : txn.on_commit_) fn();
   return written;
 }
 

@@ -7,7 +7,11 @@
 // in both directions, so one traversal step is one prefix scan; column edges
 // too), lineage_events (ingested event keys, for idempotency, with the event
 // text) and lineage_index (a job's runs newest first; datasets by the claim
-// identity that decides their owner). Key encodings live in keys.h only.
+// identity that decides their owner); for governance: policies (current
+// policies by domain and name; their revisions share `revisions` under the
+// policy URN) and governance (each current product's computed governance
+// status, and the markers of policy re-evaluation). Key encodings live in
+// keys.h only.
 //
 // Invariants:
 //  * One commit path: every write runs through Write(), which turns the
@@ -24,6 +28,7 @@
 #define MESHDEX_STORAGE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -167,6 +172,33 @@ class WriteTxn {
   void PutEdge(const LineageNodeKey& from, const LineageNodeKey& to);
   void PutColumnEdge(const FieldKey& from, const FieldKey& to);
 
+  // Governance. A policy is keyed by (metadata.domain, metadata.name);
+  // metadata.urn and metadata.revision are set by the caller.
+  absl::StatusOr<std::optional<meshdex::v1::Policy>> GetPolicy(absl::string_view domain,
+                                                               absl::string_view name);
+  // Stores the policy and its revision record; appends POLICY_UPSERTED and
+  // moves the policy-change marker to that record's sequence.
+  void PutPolicy(const meshdex::v1::Policy& policy);
+  // Removes the policy, records the tombstone revision; POLICY_DELETED, and
+  // moves the policy-change marker likewise.
+  void DeletePolicy(const meshdex::v1::Policy& tombstone);
+  // Sequence the next change record of this transaction will get.
+  uint64_t NextSequence() const { return next_sequence_; }
+  // Stores the governance status of the current product `urn` (at
+  // `revision`). Appends GOVERNANCE_UPDATED unless this transaction upserted
+  // the product (its PRODUCT_UPSERTED announces the status too). A deleted
+  // product's status goes with DeleteProduct.
+  void PutGovernance(absl::string_view urn, int64_t revision,
+                     const meshdex::v1::GovernanceStatus& status);
+  // Records that stored statuses reflect the policies as of the policy change
+  // at `policy_sequence`.
+  void MarkPoliciesEvaluated(uint64_t policy_sequence);
+
+  // Runs `fn` once this transaction is durable, still under the writer lock,
+  // so no other write sees the store in between (e.g. to publish an
+  // in-memory view of what was committed). Not run when the write fails.
+  void OnCommit(std::function<void()> fn) { on_commit_.push_back(std::move(fn)); }
+
  private:
   friend class Store;
   WriteTxn(Store& store, uint64_t last_sequence, absl::Time now);
@@ -185,7 +217,10 @@ class WriteTxn {
   // nullopt marks a delete).
   std::vector<std::pair<std::string, std::optional<meshdex::v1::DataProduct>>> own_products_;
   std::vector<std::pair<std::string, std::optional<AddressClaim>>> own_claims_;
+  // Own policy writes (policy key -> state; nullopt marks a delete).
+  std::vector<std::pair<std::string, std::optional<meshdex::v1::Policy>>> own_policies_;
   std::unique_ptr<LineagePending> lineage_;
+  std::vector<std::function<void()>> on_commit_;
   // First error of a method that cannot return one; fails the write.
   absl::Status deferred_error_;
 };
@@ -260,6 +295,22 @@ class Store : public ChangeLog {
   // datasets an address claim on `identity` owns.
   absl::StatusOr<std::vector<DatasetKey>> DatasetsClaimedAs(const DatasetKey& identity) const;
 
+  // Governance reads (nullopt when absent).
+  absl::StatusOr<std::optional<meshdex::v1::Policy>> GetPolicy(absl::string_view domain,
+                                                               absl::string_view name) const;
+  // Every current policy, global ones first, then by domain and name.
+  absl::StatusOr<std::vector<meshdex::v1::Policy>> ListPolicies() const;
+  absl::StatusOr<std::optional<meshdex::v1::GovernanceStatus>> GetGovernance(
+      absl::string_view urn) const;
+  // Re-evaluation is due while policy_sequence > evaluated_sequence.
+  struct GovernanceMarkers {
+    // Sequence of the last policy write (0: none ever).
+    uint64_t policy_sequence = 0;
+    // The policy write the stored statuses were last re-evaluated against.
+    uint64_t evaluated_sequence = 0;
+  };
+  absl::StatusOr<GovernanceMarkers> GetGovernanceMarkers() const;
+
   // Runs `fn` under the writer lock and commits everything it wrote as one
   // durable batch. Returns the last sequence written, or the current last
   // sequence when `fn` wrote nothing. When `fn` fails nothing is written.
@@ -294,6 +345,8 @@ class Store : public ChangeLog {
   rocksdb::ColumnFamilyHandle* lineage_edges_ = nullptr;
   rocksdb::ColumnFamilyHandle* lineage_events_ = nullptr;
   rocksdb::ColumnFamilyHandle* lineage_index_ = nullptr;
+  rocksdb::ColumnFamilyHandle* policies_ = nullptr;
+  rocksdb::ColumnFamilyHandle* governance_ = nullptr;
 
   // Serialises writers; held across the callback and the batch commit.
   absl::Mutex write_mu_;

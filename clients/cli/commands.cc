@@ -24,21 +24,6 @@ using meshdex::v1::DataProduct;
 // keep the CLI looping.
 constexpr int kMaxPages = 10000;
 
-std::string OutcomeWord(meshdex::v1::ApplyOutcome outcome) {
-  switch (outcome) {
-    case meshdex::v1::CREATED: return "created";
-    case meshdex::v1::UPDATED: return "updated";
-    case meshdex::v1::UNCHANGED: return "unchanged";
-    default: return "applied";
-  }
-}
-
-// A document read from a file, with where it came from for messages.
-struct SourcedDocument {
-  std::string source;
-  document::ResourceDocument doc;
-};
-
 bool IsDescriptorFile(const std::filesystem::path& path) {
   std::string ext = absl::AsciiStrToLower(path.extension().string());
   return ext == ".yaml" || ext == ".yml" || ext == ".json";
@@ -127,44 +112,97 @@ int ReportError(const grpc::Status& status, const std::string& what) {
   return 1;
 }
 
-int ApplyCommand(Session& session, const std::vector<std::string>& files, bool dry_run) {
-  std::vector<std::pair<std::string, std::string>> texts;
-  if (!ReadInputs(files, &texts)) return 1;
+std::string OutcomeWord(meshdex::v1::ApplyOutcome outcome) {
+  switch (outcome) {
+    case meshdex::v1::CREATED: return "created";
+    case meshdex::v1::UPDATED: return "updated";
+    case meshdex::v1::UNCHANGED: return "unchanged";
+    default: return "applied";
+  }
+}
 
-  // Parse everything first: a typo anywhere applies nothing.
-  std::vector<std::pair<std::string, DataProduct>> products;
-  bool parse_failed = false;
+bool ReadDocuments(const std::vector<std::string>& inputs, std::vector<SourcedDocument>* docs) {
+  std::vector<std::pair<std::string, std::string>> texts;
+  if (!ReadInputs(inputs, &texts)) return false;
+  bool ok = true;
   for (const auto& [source, text] : texts) {
-    absl::StatusOr<std::vector<document::ResourceDocument>> docs = document::ParseDocuments(text);
-    if (!docs.ok()) {
-      std::cerr << "error: " << source << ": " << docs.status().message() << "\n";
-      parse_failed = true;
+    absl::StatusOr<std::vector<document::ResourceDocument>> parsed = document::ParseDocuments(text);
+    if (!parsed.ok()) {
+      std::cerr << "error: " << source << ": " << parsed.status().message() << "\n";
+      ok = false;
       continue;
     }
-    for (const document::ResourceDocument& doc : *docs) {
+    for (document::ResourceDocument& doc : *parsed) {
       std::string where = absl::StrCat(source, " (document ", doc.index + 1, ")");
-      if (!doc.kind.empty() && doc.kind != "DataProduct") {
-        std::cerr << "error: " << where << ": unsupported kind \"" << doc.kind << "\"\n";
-        parse_failed = true;
-        continue;
-      }
+      docs->push_back({std::move(where), std::move(doc)});
+    }
+  }
+  return ok;
+}
+
+bool ToMessageOrReport(const SourcedDocument& source, google::protobuf::Message* message) {
+  if (absl::Status status = document::ToMessage(source.doc, message); !status.ok()) {
+    std::cerr << "error: " << source.where << ": " << status.message() << "\n";
+    return false;
+  }
+  return true;
+}
+
+int ApplyCommand(Session& session, const std::vector<std::string>& files, bool dry_run) {
+  std::vector<SourcedDocument> docs;
+  if (!ReadDocuments(files, &docs)) return 1;
+  return ApplyDocuments(session, docs, dry_run);
+}
+
+int ApplyDocuments(Session& session, const std::vector<SourcedDocument>& docs, bool dry_run) {
+  // Convert everything first: a typo anywhere applies nothing.
+  bool parse_failed = false;
+  std::vector<std::pair<std::string, meshdex::v1::Policy>> policies;
+  std::vector<std::pair<std::string, DataProduct>> products;
+  for (const SourcedDocument& source : docs) {
+    if (source.doc.kind == "Policy") {
+      meshdex::v1::Policy policy;
+      if (!ToMessageOrReport(source, &policy)) parse_failed = true;
+      policies.emplace_back(source.where, std::move(policy));
+    } else if (source.doc.kind.empty() || source.doc.kind == "DataProduct") {
       DataProduct product;
-      if (absl::Status status = document::ToMessage(doc, &product); !status.ok()) {
-        std::cerr << "error: " << where << ": " << status.message() << "\n";
-        parse_failed = true;
-        continue;
-      }
-      products.emplace_back(where, std::move(product));
+      if (!ToMessageOrReport(source, &product)) parse_failed = true;
+      products.emplace_back(source.where, std::move(product));
+    } else {
+      std::cerr << "error: " << source.where << ": unsupported kind \"" << source.doc.kind
+                << "\" (DataProduct or Policy)\n";
+      parse_failed = true;
     }
   }
   if (parse_failed) return 1;
-  if (products.empty()) {
+  if (policies.empty() && products.empty()) {
     std::cerr << "error: no documents found in the input\n";
     return 1;
   }
 
   int exit_code = 0;
   bool first = true;
+  for (auto& [where, policy] : policies) {
+    meshdex::v1::ApplyPolicyRequest request;
+    *request.mutable_policy() = std::move(policy);
+    request.set_dry_run(dry_run);
+    meshdex::v1::ApplyPolicyResponse response;
+    grpc::Status status =
+        session.governance->ApplyPolicy(CallContext(session).get(), request, &response);
+    if (!status.ok()) {
+      exit_code = ReportError(status, where);
+      continue;
+    }
+    if (session.format == OutputFormat::kTable) {
+      std::cout << "policy " << response.policy().metadata().urn() << " "
+                << OutcomeWord(response.outcome()) << " (revision "
+                << response.policy().metadata().revision() << ")" << (dry_run ? " [dry run]" : "")
+                << "\n";
+    } else {
+      PrintMessage(response.policy(), session.format, std::cout, !first);
+    }
+    first = false;
+  }
   for (auto& [where, product] : products) {
     meshdex::v1::ApplyProductRequest request;
     *request.mutable_product() = std::move(product);
@@ -253,6 +291,16 @@ int DescribeCommand(Session& session, const std::string& urn) {
     const meshdex::v1::TrustStatus& trust = product.status().trust();
     std::cout << "Trust:       " << meshdex::v1::TrustState_Name(trust.state())
               << "   last successful run: " << FormatTime(trust.last_successful_run()) << "\n";
+  }
+  if (product.status().has_governance()) {
+    const meshdex::v1::GovernanceStatus& governance = product.status().governance();
+    std::cout << "Governance:  score " << absl::StrFormat("%.2f", governance.score()) << ", "
+              << governance.violations_size()
+              << (governance.violations_size() == 1 ? " violation" : " violations") << "\n";
+    for (const meshdex::v1::Violation& violation : governance.violations()) {
+      std::cout << "  - " << violation.policy() << " (" << violation.enforcement()
+                << "): " << violation.path() << ": " << violation.message() << "\n";
+    }
   }
   if (!spec.tags().empty()) std::cout << "Tags:        " << absl::StrJoin(spec.tags(), ", ") << "\n";
   if (!spec.glossary_terms().empty()) {

@@ -8,9 +8,11 @@
 #include <vector>
 
 #include "clients/cli/output.h"
+#include "proto/document.h"
 #include "grpcpp/client_context.h"
 #include "meshdex/v1/admin.grpc.pb.h"
 #include "meshdex/v1/catalog.grpc.pb.h"
+#include "meshdex/v1/governance.grpc.pb.h"
 #include "meshdex/v1/lineage.grpc.pb.h"
 #include "meshdex/v1/search.grpc.pb.h"
 
@@ -22,6 +24,7 @@ struct Session {
   std::unique_ptr<meshdex::v1::SearchService::Stub> search;
   std::unique_ptr<meshdex::v1::LineageService::Stub> lineage;
   std::unique_ptr<meshdex::v1::AdminService::Stub> admin;
+  std::unique_ptr<meshdex::v1::GovernanceService::Stub> governance;
   OutputFormat format = OutputFormat::kTable;
   int timeout_seconds = 30;
 };
@@ -31,7 +34,27 @@ std::unique_ptr<grpc::ClientContext> CallContext(const Session& session);
 // Prints "error: [what: ]CODE: message" to stderr; returns exit code 1.
 int ReportError(const grpc::Status& status, const std::string& what = "");
 
+// A resource document of an input, with where it came from for messages
+// ("file.yaml (document 2)").
+struct SourcedDocument {
+  std::string where;
+  document::ResourceDocument doc;
+};
+// Reads `inputs` (files, directories of *.yaml|*.yml|*.json, `-` = stdin) and
+// splits them into documents. Prints every problem to stderr and returns
+// false when there was one.
+bool ReadDocuments(const std::vector<std::string>& inputs, std::vector<SourcedDocument>* docs);
+// Converts a document into `message`, or prints why not (naming `where`) and
+// returns false.
+bool ToMessageOrReport(const SourcedDocument& source, google::protobuf::Message* message);
+// "created", "updated", "unchanged".
+std::string OutcomeWord(meshdex::v1::ApplyOutcome outcome);
+
+// Applies Policy and DataProduct documents: every policy first, so the
+// products are governed by them.
 int ApplyCommand(Session& session, const std::vector<std::string>& files, bool dry_run);
+// ApplyCommand's work on documents already read.
+int ApplyDocuments(Session& session, const std::vector<SourcedDocument>& docs, bool dry_run);
 int GetProductsCommand(Session& session, const std::string& domain);
 int GetProductCommand(Session& session, const std::string& urn, int64_t revision);
 int DescribeCommand(Session& session, const std::string& urn);
@@ -54,6 +77,16 @@ int RunsCommand(Session& session, const std::string& job_id, int page_size);
 // Online backup of the server's store into DIR (a new directory).
 int BackupCommand(Session& session, const std::string& dir);
 int StatsCommand(Session& session);
+
+// Governance. A policy is named "<name>" (global) or "<domain>/<name>".
+int PolicyApplyCommand(Session& session, const std::vector<std::string>& files, bool dry_run);
+int PolicyListCommand(Session& session, const std::string& domain);
+int PolicyGetCommand(Session& session, const std::string& policy);
+int PolicyDeleteCommand(Session& session, const std::string& policy, int64_t expected_revision);
+// Evaluates product documents without storing them; exit code 1 when one
+// would be refused (an enforced violation or a breaking schema change).
+int EvaluateCommand(Session& session, const std::vector<std::string>& files);
+int ScorecardCommand(Session& session, const std::string& domain);
 
 }  // namespace meshdex::cli
 

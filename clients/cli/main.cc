@@ -59,13 +59,15 @@ int main(int argc, char** argv) {
       session.search = meshdex::v1::SearchService::NewStub(channel);
       session.lineage = meshdex::v1::LineageService::NewStub(channel);
       session.admin = meshdex::v1::AdminService::NewStub(channel);
+      session.governance = meshdex::v1::GovernanceService::NewStub(channel);
       exit_code = command();
     };
   };
 
   std::vector<std::string> files;
   bool dry_run = false;
-  auto* apply = app.add_subcommand("apply", "Create or update products from YAML/JSON documents");
+  auto* apply = app.add_subcommand(
+      "apply", "Create or update products and policies from YAML/JSON documents (policies first)");
   apply->add_option("-f,--filename", files, "File, directory or - for stdin (repeatable)")
       ->required();
   apply->add_flag("--dry-run", dry_run, "Validate and show the result without storing it");
@@ -116,7 +118,7 @@ int main(int argc, char** argv) {
   std::string page_token;
   auto* search = app.add_subcommand("search", "Search products (free text, \"phrases\", prefix*, field:value, -term)");
   search->add_option("query", query, "Query; empty lists everything");
-  search->add_option("--facet", facets, "Count hits by domain, owner, tag, kind, lifecycle, classification or type (repeatable)");
+  search->add_option("--facet", facets, "Count hits by domain, owner, tag, kind, lifecycle, classification, governance or type (repeatable)");
   search->add_option("--page-size", page_size, "Hits per page")->check(CLI::Range(1, 100))->capture_default_str();
   search->add_option("--page-token", page_token, "Token printed by the previous page");
   search->callback(run([&] { return SearchCommand(session, query, facets, page_size, page_token); }));
@@ -168,6 +170,43 @@ int main(int argc, char** argv) {
 
   auto* stats = app.add_subcommand("stats", "Show server statistics");
   stats->callback(run([&] { return StatsCommand(session); }));
+
+  auto* policy = app.add_subcommand("policy", "Manage governance policies");
+  policy->require_subcommand(1);
+  std::vector<std::string> policy_files;
+  auto* policy_apply = policy->add_subcommand("apply", "Create or update policies from YAML/JSON");
+  policy_apply->add_option("-f,--filename", policy_files, "File, directory or - for stdin (repeatable)")
+      ->required();
+  policy_apply->add_flag("--dry-run", dry_run, "Validate and show the result without storing it");
+  policy_apply->callback(run([&] { return PolicyApplyCommand(session, policy_files, dry_run); }));
+  std::string policy_domain;
+  auto* policy_list = policy->add_subcommand(
+      "list", "List policies: all, or those in force in DOMAIN (global ones included)");
+  policy_list->add_option("domain", policy_domain, "Domain");
+  policy_list->callback(run([&] { return PolicyListCommand(session, policy_domain); }));
+  std::string policy_name;
+  auto* policy_get = policy->add_subcommand("get", "Show a policy as YAML");
+  policy_get->add_option("policy", policy_name, "NAME (global) or DOMAIN/NAME")->required();
+  policy_get->callback(run([&] { return PolicyGetCommand(session, policy_name); }));
+  auto* policy_delete = policy->add_subcommand("delete", "Delete a policy");
+  policy_delete->add_option("policy", policy_name, "NAME (global) or DOMAIN/NAME")->required();
+  policy_delete->add_option("--expected-revision", expected_revision,
+                            "Only delete if the policy is at this revision");
+  policy_delete->callback(
+      run([&] { return PolicyDeleteCommand(session, policy_name, expected_revision); }));
+
+  std::vector<std::string> evaluate_files;
+  auto* evaluate = app.add_subcommand(
+      "evaluate", "Check products against the policies in force without storing them "
+                  "(exit 1 when a write would be refused)");
+  evaluate->add_option("-f,--filename", evaluate_files, "File, directory or - for stdin (repeatable)")
+      ->required();
+  evaluate->callback(run([&] { return EvaluateCommand(session, evaluate_files); }));
+
+  std::string scorecard_domain;
+  auto* scorecard = app.add_subcommand("scorecard", "Governance scores of every product, per domain");
+  scorecard->add_option("domain", scorecard_domain, "Only this domain");
+  scorecard->callback(run([&] { return ScorecardCommand(session, scorecard_domain); }));
 
   try {
     app.parse(argc, argv);

@@ -48,10 +48,11 @@ DataProduct Canonical(const DataProduct& input) {
   return product;
 }
 
-// True when `stored` (with its server-set fields) describes the same product
-// as the canonical `candidate`.
+// True when `stored` and `candidate` (server-set fields aside) describe the
+// same product.
 bool SameDescriptor(const DataProduct& stored, const DataProduct& candidate) {
-  return google::protobuf::util::MessageDifferencer::Equals(Canonical(stored), candidate);
+  return google::protobuf::util::MessageDifferencer::Equals(Canonical(stored),
+                                                            Canonical(candidate));
 }
 
 struct OwnedDataset {
@@ -78,14 +79,6 @@ std::string DescribeDataset(const DatasetKey& key) {
   return absl::StrCat("dataset (", key.ns, ", ", key.name, ")");
 }
 
-absl::Status CheckExpectedRevision(int64_t expected, int64_t actual, absl::string_view urn) {
-  if (expected > 0 && expected != actual) {
-    return absl::AbortedError(absl::StrCat("expected_revision: ", urn, " is at revision ", actual,
-                                           ", not ", expected));
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<int> PageSize(int requested) {
   if (requested < 0) return absl::InvalidArgumentError("page_size: must not be negative");
   if (requested == 0) return Catalog::kDefaultPageSize;
@@ -101,6 +94,14 @@ absl::StatusOr<std::string> CheckedUrn(absl::string_view urn, absl::string_view 
 
 }  // namespace
 
+absl::Status CheckExpectedRevision(int64_t expected, int64_t actual, absl::string_view urn) {
+  if (expected > 0 && expected != actual) {
+    return absl::AbortedError(absl::StrCat("expected_revision: ", urn, " is at revision ", actual,
+                                           ", not ", expected));
+  }
+  return absl::OkStatus();
+}
+
 Catalog::Catalog(storage::Store& store, Options options)
     : store_(store), options_(std::move(options)) {}
 
@@ -110,16 +111,16 @@ absl::StatusOr<meshdex::v1::ApplyProductResponse> Catalog::ApplyProduct(
   if (request.expected_revision() < 0) {
     return absl::InvalidArgumentError("expected_revision: must not be negative");
   }
-  DataProduct candidate = Canonical(request.product());
-  absl::StatusOr<std::vector<std::string>> warnings = ValidateProduct(candidate, options_.limits);
-  if (!warnings.ok()) return warnings.status();
+  absl::StatusOr<PreparedProduct> prepared = PrepareProduct(request.product(), options_.limits);
+  if (!prepared.ok()) return prepared.status();
+  const DataProduct& candidate = prepared->product;
   absl::StatusOr<std::vector<OwnedDataset>> datasets = OutputDatasets(candidate);
   if (!datasets.ok()) return datasets.status();
 
-  const std::string urn = ProductUrn(candidate.metadata().domain(), candidate.metadata().name());
+  const std::string& urn = candidate.metadata().urn();
   const absl::Time now = options_.clock();
   meshdex::v1::ApplyProductResponse response;
-  for (std::string& warning : *warnings) response.add_warnings(std::move(warning));
+  for (std::string& warning : prepared->warnings) response.add_warnings(std::move(warning));
 
   absl::StatusOr<uint64_t> sequence = store_.Write([&](WriteTxn& txn) -> absl::Status {
     absl::StatusOr<std::optional<DataProduct>> current = txn.GetProduct(urn);
@@ -130,8 +131,20 @@ absl::StatusOr<meshdex::v1::ApplyProductResponse> Catalog::ApplyProduct(
         !status.ok()) {
       return status;
     }
+    std::optional<meshdex::v1::GovernanceStatus> governance;
+    if (options_.govern) {
+      absl::StatusOr<meshdex::v1::GovernanceStatus> status =
+          options_.govern(current->has_value() ? &**current : nullptr, candidate);
+      if (!status.ok()) return status.status();
+      for (const meshdex::v1::Violation& violation : status->violations()) {
+        response.add_warnings(absl::StrCat("policy ", violation.policy(), ": ", violation.path(),
+                                           ": ", violation.message()));
+      }
+      governance = *std::move(status);
+    }
     if (current->has_value() && SameDescriptor(**current, candidate)) {
       *response.mutable_product() = **current;
+      if (governance) *response.mutable_product()->mutable_status()->mutable_governance() = *governance;
       response.set_outcome(meshdex::v1::UNCHANGED);
       return absl::OkStatus();
     }
@@ -157,6 +170,7 @@ absl::StatusOr<meshdex::v1::ApplyProductResponse> Catalog::ApplyProduct(
     *meta->mutable_update_time() = ToTimestamp(now);
     response.set_outcome(current->has_value() ? meshdex::v1::UPDATED : meshdex::v1::CREATED);
     *response.mutable_product() = stored;
+    if (governance) *response.mutable_product()->mutable_status()->mutable_governance() = *governance;
     if (request.dry_run()) return absl::OkStatus();
 
     if (current->has_value()) {
@@ -174,6 +188,7 @@ absl::StatusOr<meshdex::v1::ApplyProductResponse> Catalog::ApplyProduct(
       txn.PutClaim(dataset.key, AddressClaim{urn, dataset.port_name});
     }
     txn.PutProduct(stored);
+    if (governance) txn.PutGovernance(urn, stored.metadata().revision(), *governance);
     return absl::OkStatus();
   });
   if (!sequence.ok()) return sequence.status();
@@ -312,7 +327,24 @@ absl::StatusOr<meshdex::v1::DeleteProductResponse> Catalog::DeleteProduct(
   return response;
 }
 
+absl::StatusOr<PreparedProduct> PrepareProduct(const DataProduct& input,
+                                               const ValidationLimits& limits) {
+  PreparedProduct prepared{Canonical(input), {}};
+  absl::StatusOr<std::vector<std::string>> warnings = ValidateProduct(prepared.product, limits);
+  if (!warnings.ok()) return warnings.status();
+  prepared.warnings = *std::move(warnings);
+  meshdex::v1::ObjectMeta* meta = prepared.product.mutable_metadata();
+  meta->set_urn(ProductUrn(meta->domain(), meta->name()));
+  return prepared;
+}
+
 absl::Status Catalog::FillStatus(DataProduct& product) const {
+  absl::StatusOr<std::optional<meshdex::v1::GovernanceStatus>> governance =
+      store_.GetGovernance(product.metadata().urn());
+  if (!governance.ok()) return governance.status();
+  if (governance->has_value()) {
+    *product.mutable_status()->mutable_governance() = **std::move(governance);
+  }
   if (!options_.fill_status) return absl::OkStatus();
   return options_.fill_status(product);
 }

@@ -14,6 +14,8 @@
 #define MESHDEX_SERVER_CATALOG_CATALOG_H_
 
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -22,6 +24,21 @@
 #include "storage/store.h"
 
 namespace meshdex::catalog {
+
+// A submitted descriptor as the catalog would store it: server-set fields
+// cleared, defaults filled (apiVersion, kind, lifecycle draft), metadata.urn
+// set; validated (INVALID_ARGUMENT as for ApplyProduct), with the
+// validation's warnings.
+struct PreparedProduct {
+  meshdex::v1::DataProduct product;
+  std::vector<std::string> warnings;
+};
+absl::StatusOr<PreparedProduct> PrepareProduct(const meshdex::v1::DataProduct& input,
+                                               const ValidationLimits& limits);
+
+// OK when `expected` is 0 (no precondition) or equals `actual`, the stored
+// revision of `urn` (0 when absent); ABORTED otherwise.
+absl::Status CheckExpectedRevision(int64_t expected, int64_t actual, absl::string_view urn);
 
 class Catalog {
  public:
@@ -34,7 +51,17 @@ class Catalog {
     // e.g. lineage trust, so all transports answer alike. An error fails the
     // read. Unset: status stays empty.
     std::function<absl::Status(meshdex::v1::DataProduct&)> fill_status;
+    // Governs every product write (dry runs and unchanged re-applies too),
+    // called inside the write so the policies it reads are those in force
+    // when it commits: given the stored product (null when there is none)
+    // and the one to store, returns the governance status stored with it,
+    // or FAILED_PRECONDITION listing every violation that refuses the write.
+    // Unset: products carry no governance status.
+    std::function<absl::StatusOr<meshdex::v1::GovernanceStatus>(
+        const meshdex::v1::DataProduct* previous, const meshdex::v1::DataProduct& next)>
+        govern;
   };
+
 
   explicit Catalog(storage::Store& store) : Catalog(store, Options()) {}
   Catalog(storage::Store& store, Options options);
@@ -61,7 +88,7 @@ class Catalog {
   static constexpr int kMaxBatchSize = 1000;
 
  private:
-  // Applies options_.fill_status, when set.
+  // Adds the stored governance status, then applies options_.fill_status.
   absl::Status FillStatus(meshdex::v1::DataProduct& product) const;
 
   storage::Store& store_;

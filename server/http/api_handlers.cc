@@ -1,5 +1,6 @@
 #include "server/http/api_handlers.h"
 
+#include <functional>
 #include <utility>
 #include <vector>
 
@@ -11,12 +12,31 @@
 namespace meshdex::http {
 namespace {
 
-using meshdex::v1::ApplyProductRequest;
-using meshdex::v1::ApplyProductResponse;
 using meshdex::v1::DataProduct;
+using meshdex::v1::Policy;
 
-std::string UrnOf(const DataProduct& product) {
+// Answers with `core`'s `method` called with `core_request` (mapped from the
+// HTTP request), or with the mapping's error.
+template <typename Core, typename Method, typename CoreRequest>
+void Respond(Core& core, Method method, const absl::StatusOr<CoreRequest>& core_request,
+             httplib::Response& response) {
+  if (!core_request.ok()) return SendError(response, core_request.status());
+  SendResult(response, std::invoke(method, core, *core_request));
+}
+
+// How error messages name a resource of a body.
+std::string NameOf(const DataProduct& product) {
   return ProductUrn(product.metadata().domain(), product.metadata().name());
+}
+std::string NameOf(const Policy& policy) {
+  return absl::StrCat("urn:policy:", policy.metadata().domain(), ":", policy.metadata().name());
+}
+
+void SetResource(const DataProduct& product, meshdex::v1::ApplyProductRequest& request) {
+  *request.mutable_product() = product;
+}
+void SetResource(const Policy& policy, meshdex::v1::ApplyPolicyRequest& request) {
+  *request.mutable_policy() = policy;
 }
 
 // `status` with its message prefixed by `context`, code kept.
@@ -24,19 +44,29 @@ absl::Status WithContext(const absl::Status& status, absl::string_view context) 
   return absl::Status(status.code(), absl::StrCat(context, ": ", status.message()));
 }
 
-// Applies `products` for POST and PUT (see the class comment).
-void ApplyAll(catalog::Catalog& catalog, const std::vector<DataProduct>& products,
-              const ApplyParams& params, httplib::Response& response) {
-  auto request_for = [&params](const DataProduct& product, bool dry_run) {
-    ApplyProductRequest request;
-    *request.mutable_product() = product;
+// INVALID_ARGUMENT unless a body holds exactly one document.
+absl::Status RequireOneDocument(absl::string_view route, size_t documents) {
+  if (documents == 1) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat(route, " takes one document, the body has ", documents));
+}
+
+// Applies `resources` (products or policies) with `core`'s `apply` method,
+// for POST and PUT (see the class comment).
+template <typename Core, typename ApplyRequest, typename ApplyResponse, typename Resource>
+void ApplyAll(Core& core, absl::StatusOr<ApplyResponse> (Core::*apply)(const ApplyRequest&),
+              const std::vector<Resource>& resources, const ApplyParams& params,
+              httplib::Response& response) {
+  auto request_for = [&params](const Resource& resource, bool dry_run) {
+    ApplyRequest request;
+    SetResource(resource, request);
     request.set_expected_revision(params.expected_revision);
     request.set_dry_run(dry_run);
     return request;
   };
-  if (products.size() == 1) {
-    absl::StatusOr<ApplyProductResponse> result =
-        catalog.ApplyProduct(request_for(products.front(), params.dry_run));
+  using Result = absl::StatusOr<ApplyResponse>;
+  if (resources.size() == 1) {
+    Result result = (core.*apply)(request_for(resources.front(), params.dry_run));
     const bool created =
         result.ok() && !params.dry_run && result->outcome() == meshdex::v1::ApplyOutcome::CREATED;
     SendResult(response, result, created ? 201 : 200);
@@ -47,28 +77,26 @@ void ApplyAll(catalog::Catalog& catalog, const std::vector<DataProduct>& product
               absl::InvalidArgumentError("expected_revision: applies to a body of one document"));
     return;
   }
-  std::vector<ApplyProductResponse> results;
-  results.reserve(products.size());
-  for (size_t i = 0; i < products.size(); ++i) {
-    absl::StatusOr<ApplyProductResponse> checked =
-        catalog.ApplyProduct(request_for(products[i], /*dry_run=*/true));
+  std::vector<ApplyResponse> results;
+  results.reserve(resources.size());
+  for (size_t i = 0; i < resources.size(); ++i) {
+    Result checked = (core.*apply)(request_for(resources[i], /*dry_run=*/true));
     if (!checked.ok()) {
       SendError(response, WithContext(checked.status(),
-                                      absl::StrCat("document ", i + 1, " (", UrnOf(products[i]),
+                                      absl::StrCat("document ", i + 1, " (", NameOf(resources[i]),
                                                    "); nothing stored")));
       return;
     }
     results.push_back(*std::move(checked));
   }
   if (!params.dry_run) {
-    for (size_t i = 0; i < products.size(); ++i) {
-      absl::StatusOr<ApplyProductResponse> applied =
-          catalog.ApplyProduct(request_for(products[i], /*dry_run=*/false));
+    for (size_t i = 0; i < resources.size(); ++i) {
+      Result applied = (core.*apply)(request_for(resources[i], /*dry_run=*/false));
       if (!applied.ok()) {
-        SendError(response,
-                  WithContext(applied.status(),
-                              absl::StrCat("document ", i + 1, " (", UrnOf(products[i]), "); the ",
-                                           i, " document(s) before it were stored")));
+        SendError(response, WithContext(applied.status(),
+                                        absl::StrCat("document ", i + 1, " (",
+                                                     NameOf(resources[i]), "); the ", i,
+                                                     " document(s) before it were stored")));
         return;
       }
       results[i] = *std::move(applied);
@@ -87,93 +115,142 @@ void ApplyAll(catalog::Catalog& catalog, const std::vector<DataProduct>& product
   SendJson(response, json);
 }
 
-// What POST /v1/products and PUT /v1/products/{domain}/{name} both read:
-// the apply query parameters and the body's documents.
+// What the apply routes (POST /v1/products, PUT /v1/products/{domain}/{name},
+// POST /v1/policies) read: the apply query parameters and the body's
+// documents, parsed by `parse` (ProductsFromBody or PoliciesFromBody).
+template <typename Resource>
 struct ApplyInput {
   ApplyParams params;
-  std::vector<DataProduct> products;
+  std::vector<Resource> resources;
 };
 
-absl::StatusOr<ApplyInput> ApplyInputFrom(const httplib::Request& request, const std::string& body) {
+template <typename Resource>
+absl::StatusOr<ApplyInput<Resource>> ApplyInputFrom(
+    const httplib::Request& request, const std::string& body,
+    absl::StatusOr<std::vector<Resource>> (*parse)(absl::string_view, absl::string_view)) {
   absl::StatusOr<ApplyParams> params = ApplyParamsFrom(request.params);
   if (!params.ok()) return params.status();
-  absl::StatusOr<std::vector<DataProduct>> products =
-      ProductsFromBody(request.get_header_value("Content-Type"), body);
-  if (!products.ok()) return products.status();
-  return ApplyInput{*params, *std::move(products)};
+  absl::StatusOr<std::vector<Resource>> resources =
+      parse(request.get_header_value("Content-Type"), body);
+  if (!resources.ok()) return resources.status();
+  return ApplyInput<Resource>{*params, *std::move(resources)};
+}
+
+// The policy a /v1/policies/{name} (global) or /v1/policies/{domain}/{name}
+// route names.
+PolicyPath PolicyPathOf(const httplib::Request& request) {
+  if (request.matches.size() == 3) return {request.matches[1].str(), request.matches[2].str()};
+  return {"", request.matches[1].str()};
 }
 
 }  // namespace
 
 void ApiHandlers::ListProducts(const httplib::Request& request, httplib::Response& response) const {
-  auto core_request = ListProductsRequestFrom(request.params);
-  if (!core_request.ok()) return SendError(response, core_request.status());
-  SendResult(response, services_.catalog->ListProducts(*core_request));
+  Respond(*services_.catalog, &catalog::Catalog::ListProducts,
+          ListProductsRequestFrom(request.params), response);
 }
 
 void ApiHandlers::ApplyProducts(const httplib::Request& request, const std::string& body,
                                 httplib::Response& response) const {
-  absl::StatusOr<ApplyInput> input = ApplyInputFrom(request, body);
+  absl::StatusOr<ApplyInput<DataProduct>> input = ApplyInputFrom(request, body, ProductsFromBody);
   if (!input.ok()) return SendError(response, input.status());
-  ApplyAll(*services_.catalog, input->products, input->params, response);
+  ApplyAll(*services_.catalog, &catalog::Catalog::ApplyProduct, input->resources, input->params,
+           response);
 }
 
 void ApiHandlers::GetProduct(const httplib::Request& request, httplib::Response& response) const {
-  auto core_request =
-      GetProductRequestFrom(request.matches[1].str(), request.matches[2].str(), request.params);
-  if (!core_request.ok()) return SendError(response, core_request.status());
-  SendResult(response, services_.catalog->GetProduct(*core_request));
+  Respond(*services_.catalog, &catalog::Catalog::GetProduct,
+          GetProductRequestFrom(request.matches[1].str(), request.matches[2].str(),
+                                request.params),
+          response);
 }
 
 void ApiHandlers::PutProduct(const httplib::Request& request, const std::string& body,
                              httplib::Response& response) const {
-  absl::StatusOr<ApplyInput> input = ApplyInputFrom(request, body);
+  absl::StatusOr<ApplyInput<DataProduct>> input = ApplyInputFrom(request, body, ProductsFromBody);
   if (!input.ok()) return SendError(response, input.status());
-  std::vector<DataProduct>* products = &input->products;
-  if (products->size() != 1) {
-    return SendError(response, absl::InvalidArgumentError(absl::StrCat(
-                                   "PUT takes one document, the body has ", products->size())));
+  std::vector<DataProduct>* products = &input->resources;
+  if (absl::Status one = RequireOneDocument("PUT", products->size()); !one.ok()) {
+    return SendError(response, one);
   }
   if (absl::Status bound =
           BindProductToPath(request.matches[1].str(), request.matches[2].str(), products->front());
       !bound.ok()) {
     return SendError(response, bound);
   }
-  ApplyAll(*services_.catalog, *products, input->params, response);
+  ApplyAll(*services_.catalog, &catalog::Catalog::ApplyProduct, *products, input->params, response);
 }
 
 void ApiHandlers::DeleteProduct(const httplib::Request& request,
                                 httplib::Response& response) const {
-  auto core_request =
-      DeleteProductRequestFrom(request.matches[1].str(), request.matches[2].str(), request.params);
-  if (!core_request.ok()) return SendError(response, core_request.status());
-  SendResult(response, services_.catalog->DeleteProduct(*core_request));
+  Respond(*services_.catalog, &catalog::Catalog::DeleteProduct,
+          DeleteProductRequestFrom(request.matches[1].str(), request.matches[2].str(),
+                                   request.params),
+          response);
 }
 
 void ApiHandlers::ListRevisions(const httplib::Request& request,
                                 httplib::Response& response) const {
-  auto core_request =
-      ListRevisionsRequestFrom(request.matches[1].str(), request.matches[2].str(), request.params);
-  if (!core_request.ok()) return SendError(response, core_request.status());
-  SendResult(response, services_.catalog->ListRevisions(*core_request));
+  Respond(*services_.catalog, &catalog::Catalog::ListRevisions,
+          ListRevisionsRequestFrom(request.matches[1].str(), request.matches[2].str(),
+                                   request.params),
+          response);
 }
 
 void ApiHandlers::Search(const httplib::Request& request, httplib::Response& response) const {
-  auto core_request = SearchRequestFrom(request.params);
-  if (!core_request.ok()) return SendError(response, core_request.status());
-  SendResult(response, services_.searcher->Search(*core_request));
+  Respond(*services_.searcher, &index::Searcher::Search,
+          SearchRequestFrom(request.params), response);
 }
 
 void ApiHandlers::Suggest(const httplib::Request& request, httplib::Response& response) const {
-  auto core_request = SuggestRequestFrom(request.params);
-  if (!core_request.ok()) return SendError(response, core_request.status());
-  SendResult(response, services_.suggester->Suggest(*core_request));
+  Respond(*services_.suggester, &index::Suggester::Suggest,
+          SuggestRequestFrom(request.params), response);
 }
 
 void ApiHandlers::Resolve(const httplib::Request& request, httplib::Response& response) const {
-  auto core_request = ResolveAddressRequestFrom(request.params);
-  if (!core_request.ok()) return SendError(response, core_request.status());
-  SendResult(response, services_.catalog->ResolveAddress(*core_request));
+  Respond(*services_.catalog, &catalog::Catalog::ResolveAddress,
+          ResolveAddressRequestFrom(request.params), response);
+}
+
+void ApiHandlers::ListPolicies(const httplib::Request& request, httplib::Response& response) const {
+  Respond(*services_.governance, &governance::Governance::ListPolicies,
+          ListPoliciesRequestFrom(request.params), response);
+}
+
+void ApiHandlers::GetPolicy(const httplib::Request& request, httplib::Response& response) const {
+  Respond(*services_.governance, &governance::Governance::GetPolicy,
+          GetPolicyRequestFrom(PolicyPathOf(request), request.params), response);
+}
+
+void ApiHandlers::ApplyPolicies(const httplib::Request& request, const std::string& body,
+                                httplib::Response& response) const {
+  absl::StatusOr<ApplyInput<Policy>> input = ApplyInputFrom(request, body, PoliciesFromBody);
+  if (!input.ok()) return SendError(response, input.status());
+  ApplyAll(*services_.governance, &governance::Governance::ApplyPolicy, input->resources,
+           input->params, response);
+}
+
+void ApiHandlers::DeletePolicy(const httplib::Request& request, httplib::Response& response) const {
+  Respond(*services_.governance, &governance::Governance::DeletePolicy,
+          DeletePolicyRequestFrom(PolicyPathOf(request), request.params), response);
+}
+
+void ApiHandlers::Evaluate(const httplib::Request& request, const std::string& body,
+                           httplib::Response& response) const {
+  absl::StatusOr<std::vector<DataProduct>> products =
+      ProductsFromBody(request.get_header_value("Content-Type"), body);
+  if (!products.ok()) return SendError(response, products.status());
+  if (absl::Status one = RequireOneDocument("POST /v1/evaluate", products->size()); !one.ok()) {
+    return SendError(response, one);
+  }
+  meshdex::v1::EvaluateRequest core_request;
+  *core_request.mutable_product() = std::move(products->front());
+  SendResult(response, services_.governance->Evaluate(core_request));
+}
+
+void ApiHandlers::GetScorecard(const httplib::Request& request, httplib::Response& response) const {
+  Respond(*services_.governance, &governance::Governance::GetScorecard,
+          GetScorecardRequestFrom(request.params), response);
 }
 
 bool ApiHandlers::LineageAvailable(httplib::Response& response) const {

@@ -9,7 +9,8 @@
 // dry-run as a whole, so a document the catalog rejects stores nothing of the
 // batch; only a conflicting concurrent write between the dry run and the
 // writes can leave a batch half applied, and then the error says how many
-// documents were stored.
+// documents were stored. POST /v1/policies applies Policy documents the same
+// way.
 //
 // Thread-safety: thread-safe (const; the core objects are thread-safe).
 #ifndef MESHDEX_SERVER_HTTP_API_HANDLERS_H_
@@ -40,6 +41,18 @@ class ApiHandlers {
   void Search(const httplib::Request& request, httplib::Response& response) const;
   void Suggest(const httplib::Request& request, httplib::Response& response) const;
   void Resolve(const httplib::Request& request, httplib::Response& response) const;
+
+  // Governance. GET|DELETE /v1/policies/{name} name a global policy,
+  // /v1/policies/{domain}/{name} a domain's; both routes share a handler.
+  // POST /v1/evaluate takes one DataProduct document and stores nothing.
+  void ListPolicies(const httplib::Request& request, httplib::Response& response) const;
+  void GetPolicy(const httplib::Request& request, httplib::Response& response) const;
+  void ApplyPolicies(const httplib::Request& request, const std::string& body,
+                     httplib::Response& response) const;
+  void DeletePolicy(const httplib::Request& request, httplib::Response& response) const;
+  void Evaluate(const httplib::Request& request, const std::string& body,
+                httplib::Response& response) const;
+  void GetScorecard(const httplib::Request& request, httplib::Response& response) const;
 
   // Lineage: 503 UNAVAILABLE while no lineage core is wired in.
   // POST /api/v1/lineage: 201 with {"sequence": ...} (one event) or

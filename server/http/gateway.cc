@@ -202,6 +202,22 @@ void HttpGateway::RegisterRoutes() {
         [api](const Request& rq, Response& rs) { api->DeleteProduct(rq, rs); });
   Route("GET", "/v1/products/{domain}/{name}/revisions",
         [api](const Request& rq, Response& rs) { api->ListRevisions(rq, rs); });
+  Route("GET", "/v1/policies",
+        [api](const Request& rq, Response& rs) { api->ListPolicies(rq, rs); });
+  BodyRoute("POST", "/v1/policies",
+            [api](const Request& rq, const std::string& body, Response& rs) {
+              api->ApplyPolicies(rq, body, rs);
+            });
+  for (const char* policy : {"/v1/policies/{name}", "/v1/policies/{domain}/{name}"}) {
+    Route("GET", policy, [api](const Request& rq, Response& rs) { api->GetPolicy(rq, rs); });
+    Route("DELETE", policy, [api](const Request& rq, Response& rs) { api->DeletePolicy(rq, rs); });
+  }
+  BodyRoute("POST", "/v1/evaluate",
+            [api](const Request& rq, const std::string& body, Response& rs) {
+              api->Evaluate(rq, body, rs);
+            });
+  Route("GET", "/v1/scorecard",
+        [api](const Request& rq, Response& rs) { api->GetScorecard(rq, rs); });
   Route("GET", "/v1/search", [api](const Request& rq, Response& rs) { api->Search(rq, rs); });
   Route("GET", "/v1/suggest", [api](const Request& rq, Response& rs) { api->Suggest(rq, rs); });
   Route("GET", "/v1/resolve", [api](const Request& rq, Response& rs) { api->Resolve(rq, rs); });

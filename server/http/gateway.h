@@ -1,8 +1,11 @@
 // HttpGateway: the HTTP listener of meshdexd (cpp-httplib). It serves
 //  * the JSON API: /v1/products, /v1/products/{domain}/{name} (GET, PUT,
 //    DELETE), .../revisions, /v1/search, /v1/suggest, /v1/resolve,
-//    /v1/lineage, /v1/runs, and the OpenLineage endpoint /api/v1/lineage
-//    (POST events, GET a Marquez-shaped graph) — see api_handlers.h;
+//    governance (/v1/policies, /v1/policies/{name} and
+//    /v1/policies/{domain}/{name} (GET, DELETE), /v1/evaluate,
+//    /v1/scorecard), /v1/lineage, /v1/runs, and the OpenLineage endpoint
+//    /api/v1/lineage (POST events, GET a Marquez-shaped graph) — see
+//    api_handlers.h;
 //  * /healthz (the process is up), /readyz (ready to answer), /metrics
 //    (Prometheus text, including this gateway's request metrics);
 //  * the web UI: / , /products/{domain}/{name} and /datasets/{...} answer the

@@ -132,10 +132,56 @@ bool ParseLevel(absl::string_view text, GetLineageRequest::Level& level) {
   return true;
 }
 
+// A request whose one parameter is ?domain= (empty = every domain).
+template <typename Request>
+absl::StatusOr<Request> DomainRequestFrom(const QueryParams& query) {
+  QueryReader reader(query, {"domain"});
+  Request request;
+  request.set_domain(reader.String("domain"));
+  if (!reader.status().ok()) return reader.status();
+  return request;
+}
+
 // "application/yaml; charset=utf-8" -> "application/yaml".
 std::string MediaType(absl::string_view content_type) {
   absl::string_view type = content_type.substr(0, content_type.find(';'));
   return absl::AsciiStrToLower(absl::StripAsciiWhitespace(type));
+}
+
+// The documents of a resource body, each read into a `Resource` (see
+// ProductsFromBody); `kind` is the one kind besides empty they may name.
+template <typename Resource>
+absl::StatusOr<std::vector<Resource>> ResourcesFromBody(absl::string_view content_type,
+                                                        absl::string_view body,
+                                                        absl::string_view kind) {
+  const std::string media_type = MediaType(content_type);
+  if (!media_type.empty() && media_type != "application/json" && media_type != "application/yaml" &&
+      media_type != "application/x-yaml" && media_type != "text/yaml") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Content-Type \"", media_type, "\": send application/json or application/yaml"));
+  }
+  document::ParseOptions options;
+  // The gateway has already bounded the body.
+  options.max_input_bytes = std::max(options.max_input_bytes, body.size());
+  absl::StatusOr<std::vector<document::ResourceDocument>> documents =
+      document::ParseDocuments(std::string_view(body.data(), body.size()), options);
+  if (!documents.ok()) return documents.status();
+  if (documents->empty()) return absl::InvalidArgumentError("body: no document");
+  std::vector<Resource> resources;
+  resources.reserve(documents->size());
+  for (const document::ResourceDocument& doc : *documents) {
+    if (!doc.kind.empty() && doc.kind != kind) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("document ", doc.index + 1, ": unsupported kind \"", doc.kind, "\""));
+    }
+    Resource& resource = resources.emplace_back();
+    if (absl::Status status = document::ToMessage(doc, &resource); !status.ok()) {
+      if (documents->size() == 1) return status;
+      return absl::InvalidArgumentError(
+          absl::StrCat("document ", doc.index + 1, ": ", status.message()));
+    }
+  }
+  return resources;
 }
 
 }  // namespace
@@ -274,6 +320,35 @@ absl::StatusOr<meshdex::v1::ListRunsRequest> ListRunsRequestFrom(const QueryPara
   return request;
 }
 
+absl::StatusOr<meshdex::v1::ListPoliciesRequest> ListPoliciesRequestFrom(const QueryParams& query) {
+  return DomainRequestFrom<meshdex::v1::ListPoliciesRequest>(query);
+}
+
+absl::StatusOr<meshdex::v1::GetPolicyRequest> GetPolicyRequestFrom(const PolicyPath& path,
+                                                                   const QueryParams& query) {
+  QueryReader reader(query, {});
+  meshdex::v1::GetPolicyRequest request;
+  request.set_domain(path.domain);
+  request.set_name(path.name);
+  if (!reader.status().ok()) return reader.status();
+  return request;
+}
+
+absl::StatusOr<meshdex::v1::DeletePolicyRequest> DeletePolicyRequestFrom(
+    const PolicyPath& path, const QueryParams& query) {
+  QueryReader reader(query, {"expected_revision"});
+  meshdex::v1::DeletePolicyRequest request;
+  request.set_domain(path.domain);
+  request.set_name(path.name);
+  request.set_expected_revision(reader.Integer<int64_t>("expected_revision"));
+  if (!reader.status().ok()) return reader.status();
+  return request;
+}
+
+absl::StatusOr<meshdex::v1::GetScorecardRequest> GetScorecardRequestFrom(const QueryParams& query) {
+  return DomainRequestFrom<meshdex::v1::GetScorecardRequest>(query);
+}
+
 absl::StatusOr<ApplyParams> ApplyParamsFrom(const QueryParams& query) {
   QueryReader reader(query, {"expected_revision", "dry_run"});
   ApplyParams params;
@@ -285,34 +360,12 @@ absl::StatusOr<ApplyParams> ApplyParamsFrom(const QueryParams& query) {
 
 absl::StatusOr<std::vector<meshdex::v1::DataProduct>> ProductsFromBody(
     absl::string_view content_type, absl::string_view body) {
-  const std::string media_type = MediaType(content_type);
-  if (!media_type.empty() && media_type != "application/json" && media_type != "application/yaml" &&
-      media_type != "application/x-yaml" && media_type != "text/yaml") {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "Content-Type \"", media_type, "\": send application/json or application/yaml"));
-  }
-  document::ParseOptions options;
-  // The gateway has already bounded the body.
-  options.max_input_bytes = std::max(options.max_input_bytes, body.size());
-  absl::StatusOr<std::vector<document::ResourceDocument>> documents =
-      document::ParseDocuments(std::string_view(body.data(), body.size()), options);
-  if (!documents.ok()) return documents.status();
-  if (documents->empty()) return absl::InvalidArgumentError("body: no document");
-  std::vector<meshdex::v1::DataProduct> products;
-  products.reserve(documents->size());
-  for (const document::ResourceDocument& doc : *documents) {
-    if (!doc.kind.empty() && doc.kind != "DataProduct") {
-      return absl::InvalidArgumentError(
-          absl::StrCat("document ", doc.index + 1, ": unsupported kind \"", doc.kind, "\""));
-    }
-    meshdex::v1::DataProduct& product = products.emplace_back();
-    if (absl::Status status = document::ToMessage(doc, &product); !status.ok()) {
-      if (documents->size() == 1) return status;
-      return absl::InvalidArgumentError(
-          absl::StrCat("document ", doc.index + 1, ": ", status.message()));
-    }
-  }
-  return products;
+  return ResourcesFromBody<meshdex::v1::DataProduct>(content_type, body, "DataProduct");
+}
+
+absl::StatusOr<std::vector<meshdex::v1::Policy>> PoliciesFromBody(absl::string_view content_type,
+                                                                  absl::string_view body) {
+  return ResourcesFromBody<meshdex::v1::Policy>(content_type, body, "Policy");
 }
 
 absl::Status BindProductToPath(absl::string_view domain, absl::string_view name,

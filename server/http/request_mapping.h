@@ -22,6 +22,7 @@
 #include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
 #include "meshdex/v1/catalog.pb.h"
+#include "meshdex/v1/governance.pb.h"
 #include "meshdex/v1/lineage.pb.h"
 #include "meshdex/v1/search.pb.h"
 
@@ -61,7 +62,25 @@ absl::StatusOr<meshdex::v1::GetLineageRequest> MarquezLineageRequestFrom(const Q
 // GET /v1/runs?job_id=&page_size=&page_token=
 absl::StatusOr<meshdex::v1::ListRunsRequest> ListRunsRequestFrom(const QueryParams& query);
 
-// POST /v1/products and PUT /v1/products/{domain}/{name}: ?expected_revision=&dry_run=
+// GET /v1/policies?domain=
+absl::StatusOr<meshdex::v1::ListPoliciesRequest> ListPoliciesRequestFrom(const QueryParams& query);
+// The policy that GET|DELETE /v1/policies/{name} (a global one: `domain`
+// empty) and /v1/policies/{domain}/{name} name.
+struct PolicyPath {
+  std::string domain;
+  std::string name;
+};
+// GET /v1/policies/{name}, /v1/policies/{domain}/{name}: no query parameters.
+absl::StatusOr<meshdex::v1::GetPolicyRequest> GetPolicyRequestFrom(const PolicyPath& path,
+                                                                   const QueryParams& query);
+// DELETE /v1/policies/{name}, /v1/policies/{domain}/{name}?expected_revision=
+absl::StatusOr<meshdex::v1::DeletePolicyRequest> DeletePolicyRequestFrom(const PolicyPath& path,
+                                                                         const QueryParams& query);
+// GET /v1/scorecard?domain=
+absl::StatusOr<meshdex::v1::GetScorecardRequest> GetScorecardRequestFrom(const QueryParams& query);
+
+// POST /v1/products, PUT /v1/products/{domain}/{name} and POST /v1/policies:
+// ?expected_revision=&dry_run=
 struct ApplyParams {
   int64_t expected_revision = 0;
   bool dry_run = false;
@@ -77,6 +96,10 @@ absl::StatusOr<ApplyParams> ApplyParamsFrom(const QueryParams& query);
 // DataProduct is INVALID_ARGUMENT naming it ("document 2: ...").
 absl::StatusOr<std::vector<meshdex::v1::DataProduct>> ProductsFromBody(
     absl::string_view content_type, absl::string_view body);
+// The Policy documents of a request body, read like ProductsFromBody; a
+// document whose kind is neither empty nor Policy is INVALID_ARGUMENT.
+absl::StatusOr<std::vector<meshdex::v1::Policy>> PoliciesFromBody(absl::string_view content_type,
+                                                                  absl::string_view body);
 
 // PUT /v1/products/{domain}/{name}: the body's metadata.domain/name must
 // name the path's product; when the body leaves them empty they are taken

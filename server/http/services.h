@@ -18,6 +18,7 @@
 #include "index/suggester.h"
 #include "meshdex/v1/lineage.pb.h"
 #include "server/catalog/catalog.h"
+#include "server/governance/governance.h"
 #include "server/metrics/registry.h"
 
 namespace meshdex::http {
@@ -59,6 +60,7 @@ LineageHandlers LineageHandlersFor(LineageCore& core) {
 // required.
 struct GatewayServices {
   catalog::Catalog* catalog = nullptr;
+  governance::Governance* governance = nullptr;
   const index::Searcher* searcher = nullptr;
   const index::Suggester* suggester = nullptr;
   LineageHandlers lineage;

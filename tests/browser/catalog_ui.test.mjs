@@ -1,7 +1,8 @@
 // The catalog UI in a real browser against a real `meshdexd --demo`: search
-// with results, facets and typeahead, a result opening its product page, the
-// PII marker, the dataset page and a revision diff. A screenshot of each page
-// is saved in SCREENSHOT_DIR.
+// with results, facets (governance among them) and typeahead, a result
+// opening its product page, the PII marker, the governance section, the
+// dataset page and a revision diff. A screenshot of each page is saved in
+// SCREENSHOT_DIR.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { launchBrowser, newPage, screenshot, startServer } from './harness.mjs';
@@ -95,6 +96,45 @@ test('a product with personal data shows the PII marker on the field', async () 
   // A field classified confidential is not marked.
   const confidential = page.locator('table.schema tr', { hasText: 'recipient_hash' });
   assert.equal(await confidential.locator('.pii-marker').count(), 0);
+});
+
+test('the product page lists the policy violations with their enforcement', async () => {
+  await page.goto(`${server.baseUrl}/products/sales/returns`);
+  const section = page.locator('section.governance');
+  const violations = section.locator('.violation');
+  await violations.first().waitFor();
+  assert.equal(await violations.count(), 2);
+  assert.match(await section.locator('.governance-summary').textContent(), /\d+ % · 2 violations/);
+  const freshness = violations.filter({ hasText: 'experimental-declares-freshness' });
+  assert.equal(await freshness.locator('.badge.enforcement-warn').textContent(), 'warn');
+  assert.equal(await freshness.locator('.violation-path').textContent(),
+               'spec.outputPorts[0].slo.freshnessSeconds');
+  const format = violations.filter({ hasText: 'sales/kafka-registry-formats' });
+  assert.match(await format.locator('.violation-message').textContent(), /not one of avro, protobuf/);
+  assert.equal(await section.locator('.governance-ok').count(), 0);
+  await section.scrollIntoViewIfNeeded();
+  await screenshot(page, 'product-governance');
+
+  await page.goto(`${server.baseUrl}/products/sales/orders`);
+  await page.locator('section.governance .governance-ok').waitFor();
+  assert.match(await page.locator('section.governance').textContent(), /100 %/);
+  assert.equal(await page.locator('section.governance .violation').count(), 0);
+});
+
+test('the governance facet narrows the search to violating products', async () => {
+  await page.goto(`${server.baseUrl}/`);
+  const violating = page.locator('.facet[data-facet="governance"] .facet-value', { hasText: 'violating' });
+  await violating.waitFor();
+  const expected = Number(await violating.locator('.count').textContent());
+  assert.ok(expected > 0, 'no violating products counted');
+  assert.ok(await page.locator('.facet[data-facet="governance"] .facet-value', { hasText: 'ok' }).count() === 1);
+  await violating.click();
+  await page.locator('.chip', { hasText: 'violating' }).waitFor();
+  assert.match(page.url(), /f=governance%3Aviolating/);
+  await page.waitForFunction((n) => document.querySelectorAll('.hit').length === n, Math.min(expected, 20));
+  const titles = await page.locator('.hit-title').allTextContents();
+  assert.ok(titles.includes('Returns and Refunds'), titles.join());
+  await screenshot(page, 'search-governance');
 });
 
 test('the dataset page names the product port that owns the dataset', async () => {

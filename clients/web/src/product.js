@@ -49,7 +49,7 @@ export async function renderProduct(main, domain, name) {
       spec.description ? h('p', { class: 'description' }, spec.description) : null,
       facts(product),
       tagList(spec)),
-    statusSection(status),
+    governanceSection(domain, status.governance),
     portsSection('Output ports', spec.outputPorts ?? [], true, status.trust?.ports ?? []),
     portsSection('Input ports', spec.inputPorts ?? [], false),
     lineageSection({ nodeId: urn, levels: ['product', 'dataset'], level: 'product', depth: 2 }),
@@ -100,15 +100,38 @@ function tagList(spec) {
     terms.length ? h('p', { class: 'terms' }, 'Glossary: ', terms.join(', ')) : null);
 }
 
-function statusSection(status) {
-  const violations = status.governance?.violations ?? [];
-  if (!violations.length) return null;
-  return h('section', { class: 'violations', 'aria-labelledby': 'violations-heading' },
-    h('h2', { id: 'violations-heading' }, `Policy violations (${violations.length})`),
-    h('ul', {}, violations.map((violation) => h('li', {},
-      h('span', { class: `badge enforcement-${violation.enforcement || 'warn'}` }, violation.enforcement || 'warn'),
-      ' ', h('strong', {}, violation.policy), violation.path ? [' — ', h('code', {}, violation.path)] : null,
-      h('div', {}, violation.message)))));
+// status.governance: the score (share of the applicable policy rules the
+// product meets) and every violation of the policies in force, enforced or
+// warned, with the field it concerns.
+function governanceSection(domain, governance) {
+  const violations = governance?.violations ?? [];
+  let body;
+  if (!governance) {
+    body = h('p', { class: 'muted' }, 'Not evaluated yet.');
+  } else if (!violations.length) {
+    body = h('p', { class: 'governance-ok' }, 'Meets every policy in force.');
+  } else {
+    body = [
+      h('ul', { class: 'violations', 'aria-label': 'Policy violations' }, violations.map((violation) => {
+        const enforcement = violation.enforcement || 'warn';
+        return h('li', { class: 'violation' },
+          h('div', { class: 'violation-head' },
+            h('span', { class: `badge enforcement-${enforcement}` }, enforcement),
+            h('strong', { class: 'violation-policy' }, violation.policy),
+            violation.path ? h('code', { class: 'violation-path' }, violation.path) : null),
+          violation.message ? h('p', { class: 'violation-message' }, violation.message) : null);
+      })),
+      h('p', {}, h('a', { href: searchHref([`domain:${domain}`, 'governance:violating']) },
+        `Products of ${domain} with violations`)),
+    ];
+  }
+  return h('section', { class: 'governance', 'aria-labelledby': 'governance-heading' },
+    h('h2', { id: 'governance-heading' }, 'Governance'),
+    governance ? h('p', { class: 'governance-summary' }, scoreMeter(governance.score ?? 0),
+      h('span', { class: 'muted' }, violations.length
+        ? ` · ${violations.length} violation${violations.length === 1 ? '' : 's'}`
+        : ' of the applicable rules met')) : null,
+    body);
 }
 
 // `trust`: status.trust.ports, the freshness of each output port.

@@ -7,8 +7,8 @@ import { h, replace, snippetNodes } from './dom.js';
 import { navigate } from './nav.js';
 
 const FACETS = [
-  ['domain', 'Domain'], ['type', 'Type'], ['lifecycle', 'Lifecycle'], ['owner', 'Owner'],
-  ['tag', 'Tag'], ['kind', 'Port kind'], ['classification', 'Classification'],
+  ['domain', 'Domain'], ['type', 'Type'], ['lifecycle', 'Lifecycle'], ['governance', 'Governance'],
+  ['owner', 'Owner'], ['tag', 'Tag'], ['kind', 'Port kind'], ['classification', 'Classification'],
 ];
 const FACET_LABELS = Object.fromEntries(FACETS);
 const PAGE_SIZE = 20;
