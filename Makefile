@@ -15,7 +15,7 @@ DEBIAN_PACKAGES := \
 	libcpp-httplib-dev nlohmann-json3-dev libre2-dev libcli11-dev \
 	libgtest-dev libgmock-dev \
 	python3-grpcio python3-grpc-tools \
-	zlib1g-dev nodejs chromium
+	zlib1g-dev libssl-dev openssl nodejs chromium
 
 # The web UI's npm packages (cytoscape, playwright-core for the browser tests):
 # `npm ci` runs when node_modules is missing or package-lock.json changed.

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/server.h"
+#include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "nlohmann/json.hpp"
 #include "index/follower.h"
@@ -28,6 +30,10 @@
 #include "server/api/governance_service.h"
 #include "server/api/lineage_service.h"
 #include "server/api/search_service.h"
+#include "server/api/grpc_gate.h"
+#include "server/auth/audit_log.h"
+#include "server/auth/gate.h"
+#include "server/auth/gatekeeper.h"
 #include "server/catalog/catalog.h"
 #include "server/demo.h"
 #include "server/http/gateway.h"
@@ -50,6 +56,14 @@ ABSL_FLAG(std::string, log_format, "text", "Log format: text or json.");
 ABSL_FLAG(bool, sync_writes, true, "fsync the write-ahead log before acknowledging a write.");
 ABSL_FLAG(bool, insecure, false,
           "Allow listening on non-loopback addresses without authentication.");
+ABSL_FLAG(std::string, auth_file, "",
+          "YAML file of bearer tokens (SHA-256 hashes) with their principals and roles; "
+          "re-read on SIGHUP. Without it: loopback only, every caller is admin.");
+ABSL_FLAG(bool, metrics_public, false, "Serve /metrics without a token when auth is on.");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain: serve gRPC and HTTP over TLS.");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA certificates: require clients to present a certificate they signed (mTLS).");
 ABSL_FLAG(bool, reindex, false, "Rebuild the search index from the store before serving.");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "On SIGTERM, how long in-flight calls may take before they are cancelled.");
@@ -80,24 +94,91 @@ absl::Status WriteReadyFile(const std::string& path, const ListenAddress& grpc,
   return absl::OkStatus();
 }
 
-// Blocks SIGTERM/SIGINT in every thread (call before starting any) so that
-// WaitForTerminationSignal can take them synchronously.
+// Blocks SIGTERM/SIGINT/SIGHUP in every thread (call before starting any) so
+// that WaitForTerminationSignal can take them synchronously.
 sigset_t BlockTerminationSignals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   return signals;
 }
 
-int WaitForTerminationSignal(const sigset_t& signals) {
-  int signal = 0;
-  sigwait(&signals, &signal);
-  return signal;
+// Waits for SIGTERM or SIGINT; each SIGHUP meanwhile re-reads the auth file
+// (connections and calls in flight are not touched).
+int WaitForTerminationSignal(const sigset_t& signals, auth::Gate& gate) {
+  while (true) {
+    int signal = 0;
+    sigwait(&signals, &signal);
+    if (signal != SIGHUP) return signal;
+    if (!gate.enabled()) {
+      spdlog::info("SIGHUP: no --auth_file to reload");
+    } else if (absl::Status status = gate.Reload(); !status.ok()) {
+      spdlog::error("SIGHUP: auth file not reloaded, the previous tokens stay: {}",
+                    status.ToString());
+    }
+  }
+}
+
+// The authentication of the API: the tokens of --auth_file, or none.
+absl::StatusOr<std::unique_ptr<auth::Gate>> OpenGate() {
+  const std::string auth_file = absl::GetFlag(FLAGS_auth_file);
+  if (auth_file.empty()) return auth::Gate::Disabled();
+  absl::StatusOr<std::unique_ptr<auth::Gate>> gate = auth::Gate::FromFile(auth_file);
+  if (!gate.ok()) {
+    return absl::Status(gate.status().code(),
+                        absl::StrCat("--auth_file: ", gate.status().message()));
+  }
+  return gate;
+}
+
+// Reads a whole (PEM) file named by `flag`.
+absl::StatusOr<std::string> ReadPemFile(const std::string& path, absl::string_view flag) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in.good() && !in.eof()) return absl::InvalidArgumentError(absl::StrCat(flag, ": cannot read ", path));
+  if (text.str().find("-----BEGIN") == std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(flag, ": ", path, " is not a PEM file"));
+  }
+  return text.str();
+}
+
+// gRPC server credentials from the TLS flags: TLS when --tls_cert and
+// --tls_key are given (mTLS with --tls_client_ca), plaintext otherwise.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> GrpcCredentials() {
+  const std::string cert_path = absl::GetFlag(FLAGS_tls_cert);
+  const std::string key_path = absl::GetFlag(FLAGS_tls_key);
+  const std::string client_ca_path = absl::GetFlag(FLAGS_tls_client_ca);
+  if (cert_path.empty() != key_path.empty()) {
+    return absl::InvalidArgumentError("--tls_cert and --tls_key: give both or neither");
+  }
+  if (cert_path.empty()) {
+    if (!client_ca_path.empty()) {
+      return absl::InvalidArgumentError("--tls_client_ca: needs --tls_cert and --tls_key");
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  absl::StatusOr<std::string> cert = ReadPemFile(cert_path, "--tls_cert");
+  if (!cert.ok()) return cert.status();
+  absl::StatusOr<std::string> key = ReadPemFile(key_path, "--tls_key");
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions options(
+      client_ca_path.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                             : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  if (!client_ca_path.empty()) {
+    absl::StatusOr<std::string> client_ca = ReadPemFile(client_ca_path, "--tls_client_ca");
+    if (!client_ca.ok()) return client_ca.status();
+    options.pem_root_certs = *std::move(client_ca);
+  }
+  options.pem_key_cert_pairs.push_back({*std::move(key), *std::move(cert)});
+  return grpc::SslServerCredentials(options);
 }
 
 absl::Status CheckListenPolicy(const ListenAddress& grpc, const ListenAddress& http) {
+  if (!absl::GetFlag(FLAGS_auth_file).empty()) return absl::OkStatus();
   if (absl::GetFlag(FLAGS_insecure)) {
     spdlog::warn("--insecure: serving without authentication; every caller is admin");
     return absl::OkStatus();
@@ -106,7 +187,8 @@ absl::Status CheckListenPolicy(const ListenAddress& grpc, const ListenAddress& h
     if (!address->IsLoopback()) {
       return absl::FailedPreconditionError(absl::StrCat(
           "refusing to listen on non-loopback ", address->ToString(),
-          " without authentication; pass --insecure to do it deliberately"));
+          " without authentication: give --auth_file, or pass --insecure to do it "
+          "deliberately"));
     }
   }
   spdlog::warn("no authentication configured: serving loopback only, every caller is admin");
@@ -126,6 +208,10 @@ absl::Status Run() {
   if (absl::Status status = CheckListenPolicy(*grpc_address, *http_address); !status.ok()) {
     return status;
   }
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = GrpcCredentials();
+  if (!credentials.ok()) return credentials.status();
+  absl::StatusOr<std::unique_ptr<auth::Gate>> gate = OpenGate();
+  if (!gate.ok()) return gate.status();
   const sigset_t signals = BlockTerminationSignals();
 
   const std::filesystem::path data_dir = absl::GetFlag(FLAGS_data_dir);
@@ -139,6 +225,9 @@ absl::Status Run() {
       {.path = (data_dir / "store").string(), .sync_writes = absl::GetFlag(FLAGS_sync_writes)});
   if (!store.ok()) return store.status();
   spdlog::info("store open at {} (last sequence {})", (*store)->path(), (*store)->LastSequence());
+  auth::AuditLog audit_log(**store);
+  const auth::Gatekeeper gatekeeper(**gate, audit_log);
+  const api::GrpcGate grpc_gate(gatekeeper);
 
   index::IndexFollower follower(**store, (data_dir / "index").string());
   if (absl::GetFlag(FLAGS_reindex)) {
@@ -182,11 +271,12 @@ absl::Status Run() {
   }
 
   absl::Notification shutting_down;
-  api::CatalogService catalog_service(catalog, **store, shutting_down);
-  api::SearchService search_service(searcher, suggester);
-  api::LineageService lineage_service(lineage);
-  api::AdminService admin_service(**store, follower, (data_dir / "index").string());
-  api::GovernanceService governance_service(**governance);
+  api::CatalogService catalog_service(grpc_gate, catalog, **store, shutting_down);
+  api::SearchService search_service(grpc_gate, searcher, suggester);
+  api::LineageService lineage_service(grpc_gate, lineage);
+  api::AdminService admin_service(grpc_gate, **store, follower, (data_dir / "index").string(),
+                                  audit_log);
+  api::GovernanceService governance_service(grpc_gate, **governance);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -195,7 +285,7 @@ absl::Status Run() {
   interceptors.push_back(std::make_unique<metrics::GrpcMetricsInterceptorFactory>(metrics));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   int grpc_port = 0;
-  builder.AddListeningPort(grpc_address->ToString(), grpc::InsecureServerCredentials(), &grpc_port);
+  builder.AddListeningPort(grpc_address->ToString(), *credentials, &grpc_port);
   builder.RegisterService(&catalog_service);
   builder.RegisterService(&search_service);
   builder.RegisterService(&lineage_service);
@@ -224,12 +314,17 @@ absl::Status Run() {
     return !shutting_down.HasBeenNotified() && follower.AppliedSequence() >= start_sequence;
   };
   http_services.metrics = &metrics;
+  http_services.gatekeeper = &gatekeeper;
+  http_services.metrics_public = absl::GetFlag(FLAGS_metrics_public);
   http::HttpGateway gateway(
       std::move(http_services),
       {.max_body_bytes = absl::GetFlag(FLAGS_http_max_body_bytes),
        .threads = absl::GetFlag(FLAGS_http_threads),
        .io_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_http_io_timeout_ms)),
-       .ui_dir = absl::GetFlag(FLAGS_ui_dir)});
+       .ui_dir = absl::GetFlag(FLAGS_ui_dir),
+       .tls_cert = absl::GetFlag(FLAGS_tls_cert),
+       .tls_key = absl::GetFlag(FLAGS_tls_key),
+       .tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca)});
   absl::StatusOr<ListenAddress> http_bound = gateway.Start(*http_address);
   if (!http_bound.ok()) {
     grpc_server->Shutdown();
@@ -246,7 +341,7 @@ absl::Status Run() {
   spdlog::info("meshdexd serving: gRPC on {}, HTTP on http://{}/", grpc_address->ToString(),
                http_bound->ToString());
 
-  int signal = WaitForTerminationSignal(signals);
+  int signal = WaitForTerminationSignal(signals, **gate);
   spdlog::info("received {}, shutting down", signal == SIGTERM ? "SIGTERM" : "SIGINT");
   const absl::Time stop_start = absl::Now();
   grpc_server->GetHealthCheckService()->SetServingStatus(false);

@@ -256,4 +256,16 @@ std::string EncodeMarker(uint64_t sequence) {
 
 std::optional<uint64_t> DecodeMarker(absl::string_view value) { return ReadBigEndian64(value); }
 
+std::string AuditKey(int64_t unix_nanos, uint64_t counter) {
+  std::string key;
+  AppendBigEndian64(OrderedTime(unix_nanos), &key);
+  AppendBigEndian64(counter, &key);
+  return key;
+}
+
+std::optional<uint64_t> AuditCounterFromKey(absl::string_view key) {
+  if (key.size() != 16) return std::nullopt;
+  return ReadBigEndian64(key.substr(8));
+}
+
 }  // namespace meshdex::storage::keys

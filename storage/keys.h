@@ -26,6 +26,7 @@ inline constexpr char kLineageEventsFamily[] = "lineage_events";
 inline constexpr char kLineageIndexFamily[] = "lineage_index";
 inline constexpr char kPoliciesFamily[] = "policies";
 inline constexpr char kGovernanceFamily[] = "governance";
+inline constexpr char kAuditFamily[] = "audit";
 
 // products: <urn>
 std::string ProductKey(absl::string_view urn);
@@ -110,6 +111,13 @@ inline constexpr char kPolicyChangeMarkerKey[] = "m:policy_sequence";
 inline constexpr char kPoliciesEvaluatedMarkerKey[] = "m:evaluated_sequence";
 std::string EncodeMarker(uint64_t sequence);
 std::optional<uint64_t> DecodeMarker(absl::string_view value);
+
+// audit: <time:be64> <counter:be64> -> AuditEntry, where time is the entry's
+// instant (order-preserving nanoseconds since the epoch) and the counter
+// tells apart entries of one instant. Read backwards for newest first.
+std::string AuditKey(int64_t unix_nanos, uint64_t counter);
+// The counter of an AuditKey.
+std::optional<uint64_t> AuditCounterFromKey(absl::string_view key);
 
 }  // namespace meshdex::storage::keys
 

@@ -168,7 +168,8 @@ absl::Status Store::OpenDb() {
                                              keys::kDatasetsFamily, keys::kJobsFamily,
                                              keys::kRunsFamily, keys::kLineageEdgesFamily,
                                              keys::kLineageEventsFamily, keys::kLineageIndexFamily,
-                                             keys::kPoliciesFamily, keys::kGovernanceFamily};
+                                             keys::kPoliciesFamily, keys::kGovernanceFamily,
+                                             keys::kAuditFamily};
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const std::string& name : families) {
     descriptors.emplace_back(name, FamilyOptions(cache));
@@ -191,6 +192,8 @@ absl::Status Store::OpenDb() {
   lineage_index_ = handles_[10];
   policies_ = handles_[11];
   governance_ = handles_[12];
+  audit_ = handles_[13];
+  if (absl::Status recovered = RecoverAuditCounter(); !recovered.ok()) return recovered;
 
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), changelog_));
   it->SeekToLast();

@@ -10,8 +10,8 @@
 // identity that decides their owner); for governance: policies (current
 // policies by domain and name; their revisions share `revisions` under the
 // policy URN) and governance (each current product's computed governance
-// status, and the markers of policy re-evaluation). Key encodings live in
-// keys.h only.
+// status, and the markers of policy re-evaluation); audit (the audit log of
+// requests, outside the change log). Key encodings live in keys.h only.
 //
 // Invariants:
 //  * One commit path: every write runs through Write(), which turns the
@@ -22,11 +22,15 @@
 //    committed state and a read-check-write inside it is atomic (optimistic
 //    concurrency on revision is decided there).
 //  * Change-log sequences are consecutive, start at 1 and are recovered on open.
+//  * The audit log is the one exception to the single commit path: an audit
+//    entry records a request, not a catalog change, so it is appended on its
+//    own (AppendAudit), never through Write() and never into the change log.
 //
 // Thread-safety: all public methods are thread-safe.
 #ifndef MESHDEX_STORAGE_STORE_H_
 #define MESHDEX_STORAGE_STORE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -42,6 +46,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "meshdex/v1/admin.pb.h"
 #include "meshdex/v1/lineage.pb.h"
 #include "meshdex/v1/resources.pb.h"
 #include "storage/change_log.h"
@@ -311,6 +316,28 @@ class Store : public ChangeLog {
   };
   absl::StatusOr<GovernanceMarkers> GetGovernanceMarkers() const;
 
+  // Audit log. Appends `entry` under its time, as its own small write that is
+  // not fsynced (the write it records was durable already). Safe to call
+  // concurrently with anything, writers included; never waits for them.
+  absl::Status AppendAudit(const meshdex::v1::AuditEntry& entry);
+  struct AuditPage {
+    // Newest first.
+    std::vector<meshdex::v1::AuditEntry> entries;
+    // Position of the last entry examined (returned or not); pass it to
+    // continue with older entries.
+    std::string position;
+    // True when entries older than `position` exist.
+    bool more = false;
+  };
+  // Entries older than the opaque `position` of an earlier page (empty = from
+  // the newest), newest first, that `accept` keeps: at most `limit` of them,
+  // examining at most `max_examined` entries (so a selective filter cannot
+  // make one call scan the whole log). INVALID_ARGUMENT for a position that
+  // no page returned.
+  absl::StatusOr<AuditPage> ListAudit(
+      absl::string_view position, size_t limit, size_t max_examined,
+      absl::FunctionRef<bool(const meshdex::v1::AuditEntry&)> accept) const;
+
   // Runs `fn` under the writer lock and commits everything it wrote as one
   // durable batch. Returns the last sequence written, or the current last
   // sequence when `fn` wrote nothing. When `fn` fails nothing is written.
@@ -331,6 +358,8 @@ class Store : public ChangeLog {
   absl::StatusOr<uint64_t> CountKeys(rocksdb::ColumnFamilyHandle* cf, absl::string_view what) const;
   absl::StatusOr<std::optional<std::string>> Read(rocksdb::ColumnFamilyHandle* cf,
                                                   absl::string_view key) const;
+  // Continues the audit counter after the newest stored entry's.
+  absl::Status RecoverAuditCounter();
 
   const StoreOptions options_;
   rocksdb::DB* db_ = nullptr;
@@ -347,12 +376,15 @@ class Store : public ChangeLog {
   rocksdb::ColumnFamilyHandle* lineage_index_ = nullptr;
   rocksdb::ColumnFamilyHandle* policies_ = nullptr;
   rocksdb::ColumnFamilyHandle* governance_ = nullptr;
+  rocksdb::ColumnFamilyHandle* audit_ = nullptr;
 
   // Serialises writers; held across the callback and the batch commit.
   absl::Mutex write_mu_;
   // Guards the published last sequence; waiters block on it.
   mutable absl::Mutex seq_mu_;
   uint64_t last_sequence_ ABSL_GUARDED_BY(seq_mu_) = 0;
+  // Tells apart audit entries of one instant (keys::AuditKey).
+  std::atomic<uint64_t> audit_counter_{0};
 };
 
 }  // namespace meshdex::storage

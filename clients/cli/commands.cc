@@ -20,10 +20,6 @@ namespace {
 
 using meshdex::v1::DataProduct;
 
-// Upper bound on pages fetched by one listing, so a misbehaving server cannot
-// keep the CLI looping.
-constexpr int kMaxPages = 10000;
-
 bool IsDescriptorFile(const std::filesystem::path& path) {
   std::string ext = absl::AsciiStrToLower(path.extension().string());
   return ext == ".yaml" || ext == ".yml" || ext == ".json";
@@ -98,10 +94,13 @@ void PrintPorts(const char* heading, const google::protobuf::RepeatedPtrField<me
 
 }  // namespace
 
-std::unique_ptr<grpc::ClientContext> CallContext(const Session& session) {
+std::unique_ptr<grpc::ClientContext> CallContext(const Session& session, bool deadline) {
   auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() +
-                        std::chrono::seconds(session.timeout_seconds));
+  if (deadline) {
+    context->set_deadline(std::chrono::system_clock::now() +
+                          std::chrono::seconds(session.timeout_seconds));
+  }
+  if (!session.token.empty()) context->AddMetadata("authorization", "Bearer " + session.token);
   return context;
 }
 
@@ -390,10 +389,11 @@ int ResolveCommand(Session& session, const std::string& address) {
 }
 
 int WatchCommand(Session& session, uint64_t from_sequence) {
-  grpc::ClientContext context;  // no deadline: a watch runs until stopped
+  // No deadline: a watch runs until stopped.
+  std::unique_ptr<grpc::ClientContext> context = CallContext(session, /*deadline=*/false);
   meshdex::v1::WatchRequest request;
   request.set_from_sequence(from_sequence);
-  auto reader = session.catalog->Watch(&context, request);
+  auto reader = session.catalog->Watch(context.get(), request);
   meshdex::v1::ChangeEvent event;
   while (reader->Read(&event)) {
     if (session.format == OutputFormat::kTable) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "clients/cli/output.h"
 #include "proto/document.h"
 #include "grpcpp/client_context.h"
@@ -18,19 +19,27 @@
 
 namespace meshdex::cli {
 
-// What every command needs: the connection, the output format and a deadline.
+// Upper bound on pages fetched by one listing, so a misbehaving server cannot
+// keep the CLI looping.
+inline constexpr int kMaxPages = 10000;
+
+// What every command needs: the connection, the credentials, the output
+// format and a deadline.
 struct Session {
   std::unique_ptr<meshdex::v1::CatalogService::Stub> catalog;
   std::unique_ptr<meshdex::v1::SearchService::Stub> search;
   std::unique_ptr<meshdex::v1::LineageService::Stub> lineage;
   std::unique_ptr<meshdex::v1::AdminService::Stub> admin;
   std::unique_ptr<meshdex::v1::GovernanceService::Stub> governance;
+  // Bearer token sent with every call (empty: none). Never printed.
+  std::string token;
   OutputFormat format = OutputFormat::kTable;
   int timeout_seconds = 30;
 };
 
-// A call context with the session's deadline.
-std::unique_ptr<grpc::ClientContext> CallContext(const Session& session);
+// A call context with the session's bearer token and, unless `deadline` is
+// false (streams that run until stopped), the session's deadline.
+std::unique_ptr<grpc::ClientContext> CallContext(const Session& session, bool deadline = true);
 // Prints "error: [what: ]CODE: message" to stderr; returns exit code 1.
 int ReportError(const grpc::Status& status, const std::string& what = "");
 
@@ -77,6 +86,18 @@ int RunsCommand(Session& session, const std::string& job_id, int page_size);
 // Online backup of the server's store into DIR (a new directory).
 int BackupCommand(Session& session, const std::string& dir);
 int StatsCommand(Session& session);
+// The audit log, newest first: at most `limit` entries of `principal` and on
+// `urn` (exact matches; empty = any).
+int AuditCommand(Session& session, const std::string& principal, const std::string& urn, int limit);
+
+// Tokens (no server involved). Whether `token` can be sent as a bearer token:
+// printable ASCII without spaces.
+bool IsSendableToken(absl::string_view token);
+// Reads a token from stdin and prints its auth-file entry (SHA-256 only).
+// Exit code 2 for an empty principal or an unknown or repeated role.
+int TokenHashCommand(const std::string& principal, const std::vector<std::string>& roles);
+// Prints a new random token (256 bits, base64url without padding).
+int TokenNewCommand();
 
 // Governance. A policy is named "<name>" (global) or "<domain>/<name>".
 int PolicyApplyCommand(Session& session, const std::vector<std::string>& files, bool dry_run);

@@ -69,11 +69,9 @@ int IngestCommand(Session& session, const std::vector<std::string>& files) {
   uint64_t last_sequence = 0;
   size_t next = 0;
   while (next < events.size()) {
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() +
-                         std::chrono::seconds(session.timeout_seconds));
+    std::unique_ptr<grpc::ClientContext> context = CallContext(session);
     meshdex::v1::IngestEventsResponse response;
-    auto writer = session.lineage->IngestEvents(&context, &response);
+    auto writer = session.lineage->IngestEvents(context.get(), &response);
     size_t sent = next;
     for (; sent < events.size(); ++sent) {
       meshdex::v1::IngestEventRequest request;

@@ -1,9 +1,19 @@
 // meshdexctl: the command-line client of meshdex.
 // Exit codes: 0 ok, 1 error (message on stderr), 2 usage.
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "CLI/CLI.hpp"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "clients/cli/commands.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -11,10 +21,73 @@
 namespace {
 
 constexpr int kUsageError = 2;
+constexpr char kTokenEnv[] = "MESHDEX_TOKEN";
 
 std::string DefaultServer() {
   const char* env = std::getenv("MESHDEX_SERVER");
   return env != nullptr && *env != '\0' ? env : "127.0.0.1:50051";
+}
+
+// PEM files of the TLS options; all empty = plaintext.
+struct TlsFiles {
+  std::string ca;    // roots the server's certificate must chain to
+  std::string cert;  // client certificate (mTLS), with its key
+  std::string key;
+};
+
+absl::StatusOr<std::string> ReadPemFile(const std::string& option, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat(option, ": cannot read ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!absl::StrContains(text.str(), "-----BEGIN")) {
+    return absl::InvalidArgumentError(absl::StrCat(option, ": ", path, " is not a PEM file"));
+  }
+  return text.str();
+}
+
+// TLS (verified against --tls_ca, else the system roots) when a CA or a
+// client certificate is given; plaintext otherwise.
+absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentials(const TlsFiles& tls) {
+  if (tls.ca.empty() && tls.cert.empty()) return grpc::InsecureChannelCredentials();
+  grpc::SslCredentialsOptions options;
+  if (!tls.ca.empty()) {
+    absl::StatusOr<std::string> ca = ReadPemFile("--tls_ca", tls.ca);
+    if (!ca.ok()) return ca.status();
+    options.pem_root_certs = *std::move(ca);
+  }
+  if (!tls.cert.empty()) {
+    absl::StatusOr<std::string> cert = ReadPemFile("--tls_cert", tls.cert);
+    if (!cert.ok()) return cert.status();
+    absl::StatusOr<std::string> key = ReadPemFile("--tls_key", tls.key);
+    if (!key.ok()) return key.status();
+    options.pem_cert_chain = *std::move(cert);
+    options.pem_private_key = *std::move(key);
+  }
+  return grpc::SslCredentials(options);
+}
+
+// The bearer tokens a command line or the environment carries, so that usage
+// errors, which may quote arguments, never show one.
+std::vector<std::string> TokensToHide(int argc, char** argv) {
+  std::vector<std::string> tokens;
+  if (const char* env = std::getenv(kTokenEnv); env != nullptr && *env != '\0') {
+    tokens.push_back(env);
+  }
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--token" && i + 1 < argc) {
+      tokens.push_back(argv[i + 1]);
+    } else if (absl::StartsWith(arg, "--token=") && arg.size() > 8) {
+      tokens.push_back(arg.substr(8));
+    }
+  }
+  return tokens;
+}
+
+std::string Hide(std::string text, const std::vector<std::string>& tokens) {
+  for (const std::string& token : tokens) absl::StrReplaceAll({{token, "<token>"}}, &text);
+  return text;
 }
 
 }  // namespace
@@ -37,6 +110,16 @@ int main(int argc, char** argv) {
   app.add_option("--timeout", timeout, "Seconds to wait for each call")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();
+  // No default shown: a token is a secret.
+  std::string token;
+  app.add_option("--token", token, "Bearer token sent with every call")->envname(kTokenEnv);
+  TlsFiles tls;
+  app.add_option("--tls_ca", tls.ca, "PEM CA certificates: connect over TLS, verifying the server");
+  auto* tls_cert = app.add_option("--tls_cert", tls.cert,
+                                  "PEM client certificate for mutual TLS (with --tls_key)");
+  auto* tls_key = app.add_option("--tls_key", tls.key, "PEM private key of --tls_cert");
+  tls_cert->needs(tls_key);
+  tls_key->needs(tls_cert);
 
   meshdex::cli::Session session;
   int exit_code = 0;
@@ -54,7 +137,20 @@ int main(int argc, char** argv) {
                        : output == "dot"  ? OutputFormat::kDot
                                           : OutputFormat::kTable;
       session.timeout_seconds = timeout;
-      auto channel = grpc::CreateChannel(server, grpc::InsecureChannelCredentials());
+      if (!token.empty() && !meshdex::cli::IsSendableToken(token)) {
+        std::cerr << "error: --token (or " << kTokenEnv
+                  << "): must be printable ASCII without spaces\n";
+        exit_code = kUsageError;
+        return;
+      }
+      session.token = token;
+      absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials = ChannelCredentials(tls);
+      if (!credentials.ok()) {
+        std::cerr << "error: " << credentials.status().message() << "\n";
+        exit_code = kUsageError;
+        return;
+      }
+      auto channel = grpc::CreateChannel(server, *credentials);
       session.catalog = meshdex::v1::CatalogService::NewStub(channel);
       session.search = meshdex::v1::SearchService::NewStub(channel);
       session.lineage = meshdex::v1::LineageService::NewStub(channel);
@@ -171,6 +267,38 @@ int main(int argc, char** argv) {
   auto* stats = app.add_subcommand("stats", "Show server statistics");
   stats->callback(run([&] { return StatsCommand(session); }));
 
+  std::string audit_principal, audit_urn;
+  int audit_limit = 50;
+  auto* audit = app.add_subcommand("audit", "Show the audit log (writes and denials), newest first");
+  audit->add_option("--principal", audit_principal, "Only this principal's requests");
+  audit->add_option("--urn", audit_urn, "Only requests on this target URN");
+  audit->add_option("--limit", audit_limit, "Most entries to show")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  audit->callback(
+      run([&] { return AuditCommand(session, audit_principal, audit_urn, audit_limit); }));
+
+  // Token commands work offline: no connection, no -o.
+  auto offline = [&](auto command) {
+    return [&, command] { exit_code = command(); };
+  };
+  auto* token_command = app.add_subcommand("token", "Make bearer tokens and their auth-file entries");
+  token_command->require_subcommand(1);
+  std::string token_principal = "someone";
+  std::vector<std::string> token_roles;
+  auto* token_hash = token_command->add_subcommand(
+      "hash", "Read a token from stdin; print its auth-file entry (only the SHA-256 is kept)");
+  token_hash->add_option("--principal", token_principal, "Who the token stands for")
+      ->capture_default_str();
+  token_hash->add_option("--role", token_roles,
+                         "admin, reader, ingest or owner:<domain> (repeatable; default reader)");
+  token_hash->callback(offline([&] {
+    if (token_roles.empty()) token_roles.push_back("reader");
+    return meshdex::cli::TokenHashCommand(token_principal, token_roles);
+  }));
+  auto* token_new = token_command->add_subcommand("new", "Print a new random token");
+  token_new->callback(offline([] { return meshdex::cli::TokenNewCommand(); }));
+
   auto* policy = app.add_subcommand("policy", "Manage governance policies");
   policy->require_subcommand(1);
   std::vector<std::string> policy_files;
@@ -215,7 +343,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& help) {
     return app.exit(help);
   } catch (const CLI::ParseError& error) {
-    app.exit(error);
+    std::ostringstream out, err;
+    app.exit(error, out, err);
+    const std::vector<std::string> tokens = TokensToHide(argc, argv);
+    std::cout << Hide(out.str(), tokens);
+    std::cerr << Hide(err.str(), tokens);
     return kUsageError;
   }
   return exit_code;

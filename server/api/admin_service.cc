@@ -9,8 +9,13 @@
 
 namespace meshdex::api {
 
-grpc::Status AdminService::GetStats(grpc::ServerContext*, const meshdex::v1::GetStatsRequest*,
+grpc::Status AdminService::GetStats(grpc::ServerContext* context,
+                                    const meshdex::v1::GetStatsRequest*,
                                     meshdex::v1::Stats* response) {
+  if (grpc::Status denied = gate_.Admit(*context, "AdminService.GetStats", auth::Action::kAdmin);
+      !denied.ok()) {
+    return denied;
+  }
   absl::StatusOr<uint64_t> products = store_.CountProducts();
   if (!products.ok()) return ToGrpcStatus(products.status());
   response->set_version(MESHDEX_VERSION);
@@ -23,11 +28,17 @@ grpc::Status AdminService::GetStats(grpc::ServerContext*, const meshdex::v1::Get
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::Backup(grpc::ServerContext*, const meshdex::v1::BackupRequest* request,
+grpc::Status AdminService::Backup(grpc::ServerContext* context,
+                                  const meshdex::v1::BackupRequest* request,
                                   meshdex::v1::BackupResponse* response) {
+  if (grpc::Status denied = gate_.Admit(*context, "AdminService.Backup", auth::Action::kAdmin);
+      !denied.ok()) {
+    return denied;
+  }
   const std::filesystem::path target(request->path());
   if (request->path().empty() || !target.is_absolute()) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "path: an absolute directory path is required");
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "path: an absolute directory path is required");
   }
   std::error_code error;
   if (std::filesystem::exists(target, error)) {
@@ -36,8 +47,9 @@ grpc::Status AdminService::Backup(grpc::ServerContext*, const meshdex::v1::Backu
   }
   std::filesystem::create_directories(target, error);
   if (error) {
-    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
-                        absl::StrCat("path: cannot create ", request->path(), ": ", error.message()));
+    return grpc::Status(
+        grpc::StatusCode::FAILED_PRECONDITION,
+        absl::StrCat("path: cannot create ", request->path(), ": ", error.message()));
   }
   // The backup is a data dir of its own: <path>/store, index rebuilt on start.
   const std::string store_copy = (target / "store").string();
@@ -53,12 +65,26 @@ grpc::Status AdminService::Backup(grpc::ServerContext*, const meshdex::v1::Backu
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::Reindex(grpc::ServerContext*, const meshdex::v1::ReindexRequest*,
+grpc::Status AdminService::Reindex(grpc::ServerContext* context, const meshdex::v1::ReindexRequest*,
                                    meshdex::v1::ReindexResponse* response) {
+  if (grpc::Status denied = gate_.Admit(*context, "AdminService.Reindex", auth::Action::kAdmin);
+      !denied.ok()) {
+    return denied;
+  }
   const uint64_t sequence = store_.LastSequence();
   if (absl::Status status = follower_.Rebuild(); !status.ok()) return ToGrpcStatus(status);
   response->set_sequence(sequence);
   return grpc::Status::OK;
+}
+
+grpc::Status AdminService::ListAudit(grpc::ServerContext* context,
+                                     const meshdex::v1::ListAuditRequest* request,
+                                     meshdex::v1::ListAuditResponse* response) {
+  if (grpc::Status denied = gate_.Admit(*context, "AdminService.ListAudit", auth::Action::kAdmin);
+      !denied.ok()) {
+    return denied;
+  }
+  return Respond(audit_.List(*request), response);
 }
 
 }  // namespace meshdex::api

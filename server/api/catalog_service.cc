@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
 #include "server/api/status.h"
+#include "server/catalog/validation.h"
 
 namespace meshdex::api {
 namespace {
@@ -12,51 +14,93 @@ constexpr size_t kWatchBatch = 256;
 constexpr absl::Duration kWatchPoll = absl::Milliseconds(200);
 }  // namespace
 
-grpc::Status CatalogService::ApplyProduct(grpc::ServerContext*,
+grpc::Status CatalogService::ApplyProduct(grpc::ServerContext* context,
                                           const meshdex::v1::ApplyProductRequest* request,
                                           meshdex::v1::ApplyProductResponse* response) {
-  return Respond(catalog_.ApplyProduct(*request), response);
+  const meshdex::v1::ObjectMeta& meta = request->product().metadata();
+  const std::string urn = catalog::ProductUrn(meta.domain(), meta.name());
+  return gate_.Write<meshdex::v1::ApplyProductResponse>(
+      *context,
+      {kGrpcTransport,
+       request->dry_run() ? "CatalogService.ApplyProduct (dry run)" : "CatalogService.ApplyProduct",
+       auth::Action::kWriteProduct, meta.domain(), urn},
+      [&] { return catalog_.ApplyProduct(*request); },
+      [&](const meshdex::v1::ApplyProductResponse& applied) {
+        return request->dry_run() || applied.outcome() == meshdex::v1::UNCHANGED
+                   ? std::pair<int64_t, uint64_t>(0, 0)
+                   : std::pair<int64_t, uint64_t>(applied.product().metadata().revision(),
+                                                  applied.sequence());
+      },
+      response);
 }
 
-grpc::Status CatalogService::GetProduct(grpc::ServerContext*,
+grpc::Status CatalogService::GetProduct(grpc::ServerContext* context,
                                         const meshdex::v1::GetProductRequest* request,
                                         meshdex::v1::DataProduct* response) {
-  return Respond(catalog_.GetProduct(*request), response);
+  return gate_.Call<meshdex::v1::DataProduct>(
+      *context, "CatalogService.GetProduct", auth::Action::kRead,
+      [&] { return catalog_.GetProduct(*request); }, response);
 }
 
-grpc::Status CatalogService::BatchGetProducts(grpc::ServerContext*,
+grpc::Status CatalogService::BatchGetProducts(grpc::ServerContext* context,
                                               const meshdex::v1::BatchGetProductsRequest* request,
                                               meshdex::v1::BatchGetProductsResponse* response) {
-  return Respond(catalog_.BatchGetProducts(*request), response);
+  return gate_.Call<meshdex::v1::BatchGetProductsResponse>(
+      *context, "CatalogService.BatchGetProducts", auth::Action::kRead,
+      [&] { return catalog_.BatchGetProducts(*request); }, response);
 }
 
-grpc::Status CatalogService::ListProducts(grpc::ServerContext*,
+grpc::Status CatalogService::ListProducts(grpc::ServerContext* context,
                                           const meshdex::v1::ListProductsRequest* request,
                                           meshdex::v1::ListProductsResponse* response) {
-  return Respond(catalog_.ListProducts(*request), response);
+  return gate_.Call<meshdex::v1::ListProductsResponse>(
+      *context, "CatalogService.ListProducts", auth::Action::kRead,
+      [&] { return catalog_.ListProducts(*request); }, response);
 }
 
-grpc::Status CatalogService::ListRevisions(grpc::ServerContext*,
+grpc::Status CatalogService::ListRevisions(grpc::ServerContext* context,
                                            const meshdex::v1::ListRevisionsRequest* request,
                                            meshdex::v1::ListRevisionsResponse* response) {
-  return Respond(catalog_.ListRevisions(*request), response);
+  return gate_.Call<meshdex::v1::ListRevisionsResponse>(
+      *context, "CatalogService.ListRevisions", auth::Action::kRead,
+      [&] { return catalog_.ListRevisions(*request); }, response);
 }
 
-grpc::Status CatalogService::DeleteProduct(grpc::ServerContext*,
+grpc::Status CatalogService::DeleteProduct(grpc::ServerContext* context,
                                            const meshdex::v1::DeleteProductRequest* request,
                                            meshdex::v1::DeleteProductResponse* response) {
-  return Respond(catalog_.DeleteProduct(*request), response);
+  absl::StatusOr<std::pair<std::string, std::string>> parts =
+      catalog::ParseProductUrn(request->urn());
+  if (!parts.ok()) {
+    return ToGrpcStatus(
+        absl::InvalidArgumentError(absl::StrCat("urn: ", parts.status().message())));
+  }
+  return gate_.Write<meshdex::v1::DeleteProductResponse>(
+      *context,
+      {kGrpcTransport, "CatalogService.DeleteProduct", auth::Action::kWriteProduct, parts->first,
+       request->urn()},
+      [&] { return catalog_.DeleteProduct(*request); },
+      [](const meshdex::v1::DeleteProductResponse& deleted) {
+        return std::pair<int64_t, uint64_t>(0, deleted.sequence());
+      },
+      response);
 }
 
-grpc::Status CatalogService::ResolveAddress(grpc::ServerContext*,
+grpc::Status CatalogService::ResolveAddress(grpc::ServerContext* context,
                                             const meshdex::v1::ResolveAddressRequest* request,
                                             meshdex::v1::ResolveAddressResponse* response) {
-  return Respond(catalog_.ResolveAddress(*request), response);
+  return gate_.Call<meshdex::v1::ResolveAddressResponse>(
+      *context, "CatalogService.ResolveAddress", auth::Action::kRead,
+      [&] { return catalog_.ResolveAddress(*request); }, response);
 }
 
 grpc::Status CatalogService::Watch(grpc::ServerContext* context,
                                    const meshdex::v1::WatchRequest* request,
                                    grpc::ServerWriter<meshdex::v1::ChangeEvent>* writer) {
+  if (grpc::Status denied = gate_.Admit(*context, "CatalogService.Watch", auth::Action::kRead);
+      !denied.ok()) {
+    return denied;
+  }
   uint64_t next = std::max<uint64_t>(request->from_sequence(), 1);
   while (!context->IsCancelled() && !shutting_down_.HasBeenNotified()) {
     absl::StatusOr<std::vector<meshdex::v1::ChangeEvent>> events =

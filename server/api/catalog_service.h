@@ -1,5 +1,6 @@
-// CatalogService: the gRPC adapter over catalog::Catalog (request -> core ->
-// response) plus Watch, which streams the store's change log.
+// CatalogService: the gRPC adapter over catalog::Catalog (request -> gate ->
+// core -> response) plus Watch, which streams the store's change log. Reads
+// need a reader; writes need to own the product's domain (auth::Gate).
 //
 // Thread-safety: gRPC calls methods concurrently; the class holds no mutable
 // state of its own.
@@ -8,6 +9,7 @@
 
 #include "absl/synchronization/notification.h"
 #include "meshdex/v1/catalog.grpc.pb.h"
+#include "server/api/grpc_gate.h"
 #include "server/catalog/catalog.h"
 #include "storage/change_log.h"
 
@@ -16,9 +18,9 @@ namespace meshdex::api {
 class CatalogService final : public meshdex::v1::CatalogService::Service {
  public:
   // `shutting_down` is notified when the server stops, so Watch streams end.
-  CatalogService(catalog::Catalog& catalog, const storage::ChangeLog& change_log,
-                 const absl::Notification& shutting_down)
-      : catalog_(catalog), change_log_(change_log), shutting_down_(shutting_down) {}
+  CatalogService(const GrpcGate& gate, catalog::Catalog& catalog,
+                 const storage::ChangeLog& change_log, const absl::Notification& shutting_down)
+      : gate_(gate), catalog_(catalog), change_log_(change_log), shutting_down_(shutting_down) {}
 
   grpc::Status ApplyProduct(grpc::ServerContext* context,
                             const meshdex::v1::ApplyProductRequest* request,
@@ -45,6 +47,7 @@ class CatalogService final : public meshdex::v1::CatalogService::Service {
                      grpc::ServerWriter<meshdex::v1::ChangeEvent>* writer) override;
 
  private:
+  const GrpcGate& gate_;
   catalog::Catalog& catalog_;
   const storage::ChangeLog& change_log_;
   const absl::Notification& shutting_down_;

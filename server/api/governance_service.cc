@@ -1,43 +1,89 @@
 #include "server/api/governance_service.h"
 
-#include "server/api/status.h"
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
 
 namespace meshdex::api {
+namespace {
 
-grpc::Status GovernanceService::ApplyPolicy(grpc::ServerContext*,
+std::string PolicyTarget(absl::string_view domain, absl::string_view name) {
+  return absl::StrCat("urn:policy:", domain, ":", name);
+}
+
+// (revision, sequence) a policy write wrote.
+std::pair<int64_t, uint64_t> PolicyWritten(const meshdex::v1::ApplyPolicyResponse& applied,
+                                           bool dry_run) {
+  if (dry_run || applied.outcome() == meshdex::v1::UNCHANGED) return {0, 0};
+  return {applied.policy().metadata().revision(), applied.sequence()};
+}
+
+}  // namespace
+
+grpc::Status GovernanceService::ApplyPolicy(grpc::ServerContext* context,
                                             const meshdex::v1::ApplyPolicyRequest* request,
                                             meshdex::v1::ApplyPolicyResponse* response) {
-  return Respond(governance_.ApplyPolicy(*request), response);
+  const meshdex::v1::ObjectMeta& meta = request->policy().metadata();
+  const std::string target = PolicyTarget(meta.domain(), meta.name());
+  return gate_.Write<meshdex::v1::ApplyPolicyResponse>(
+      *context,
+      {kGrpcTransport,
+       request->dry_run() ? "GovernanceService.ApplyPolicy (dry run)"
+                          : "GovernanceService.ApplyPolicy",
+       auth::Action::kWritePolicy, meta.domain(), target},
+      [&] { return governance_.ApplyPolicy(*request); },
+      [&](const meshdex::v1::ApplyPolicyResponse& applied) {
+        return PolicyWritten(applied, request->dry_run());
+      },
+      response);
 }
 
-grpc::Status GovernanceService::GetPolicy(grpc::ServerContext*,
+grpc::Status GovernanceService::GetPolicy(grpc::ServerContext* context,
                                           const meshdex::v1::GetPolicyRequest* request,
                                           meshdex::v1::Policy* response) {
-  return Respond(governance_.GetPolicy(*request), response);
+  return gate_.Call<meshdex::v1::Policy>(*context, "GovernanceService.GetPolicy",
+                                         auth::Action::kRead,
+                                         [&] { return governance_.GetPolicy(*request); }, response);
 }
 
-grpc::Status GovernanceService::ListPolicies(grpc::ServerContext*,
+grpc::Status GovernanceService::ListPolicies(grpc::ServerContext* context,
                                              const meshdex::v1::ListPoliciesRequest* request,
                                              meshdex::v1::ListPoliciesResponse* response) {
-  return Respond(governance_.ListPolicies(*request), response);
+  return gate_.Call<meshdex::v1::ListPoliciesResponse>(
+      *context, "GovernanceService.ListPolicies", auth::Action::kRead,
+      [&] { return governance_.ListPolicies(*request); }, response);
 }
 
-grpc::Status GovernanceService::DeletePolicy(grpc::ServerContext*,
+grpc::Status GovernanceService::DeletePolicy(grpc::ServerContext* context,
                                              const meshdex::v1::DeletePolicyRequest* request,
                                              meshdex::v1::DeletePolicyResponse* response) {
-  return Respond(governance_.DeletePolicy(*request), response);
+  const std::string target = PolicyTarget(request->domain(), request->name());
+  return gate_.Write<meshdex::v1::DeletePolicyResponse>(
+      *context,
+      {kGrpcTransport, "GovernanceService.DeletePolicy", auth::Action::kWritePolicy,
+       request->domain(), target},
+      [&] { return governance_.DeletePolicy(*request); },
+      [](const meshdex::v1::DeletePolicyResponse& deleted) {
+        return std::pair<int64_t, uint64_t>(0, deleted.sequence());
+      },
+      response);
 }
 
-grpc::Status GovernanceService::Evaluate(grpc::ServerContext*,
+grpc::Status GovernanceService::Evaluate(grpc::ServerContext* context,
                                          const meshdex::v1::EvaluateRequest* request,
                                          meshdex::v1::EvaluateResponse* response) {
-  return Respond(governance_.Evaluate(*request), response);
+  return gate_.Call<meshdex::v1::EvaluateResponse>(
+      *context, "GovernanceService.Evaluate", auth::Action::kRead,
+      [&] { return governance_.Evaluate(*request); }, response);
 }
 
-grpc::Status GovernanceService::GetScorecard(grpc::ServerContext*,
+grpc::Status GovernanceService::GetScorecard(grpc::ServerContext* context,
                                              const meshdex::v1::GetScorecardRequest* request,
                                              meshdex::v1::Scorecard* response) {
-  return Respond(governance_.GetScorecard(*request), response);
+  return gate_.Call<meshdex::v1::Scorecard>(
+      *context, "GovernanceService.GetScorecard", auth::Action::kRead,
+      [&] { return governance_.GetScorecard(*request); }, response);
 }
 
 }  // namespace meshdex::api

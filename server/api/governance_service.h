@@ -1,18 +1,22 @@
 // GovernanceService: the gRPC adapter of the governance core (policies,
-// evaluation, scorecards). Thin: request -> Governance -> response.
+// evaluation, scorecards). Thin: request -> gate -> Governance -> response.
+// Reads need a reader; a domain policy needs its domain's owner, a global
+// one admin (auth::Gate).
 //
 // Thread-safety: thread-safe (Governance is).
 #ifndef MESHDEX_SERVER_API_GOVERNANCE_SERVICE_H_
 #define MESHDEX_SERVER_API_GOVERNANCE_SERVICE_H_
 
 #include "meshdex/v1/governance.grpc.pb.h"
+#include "server/api/grpc_gate.h"
 #include "server/governance/governance.h"
 
 namespace meshdex::api {
 
 class GovernanceService final : public meshdex::v1::GovernanceService::Service {
  public:
-  explicit GovernanceService(governance::Governance& governance) : governance_(governance) {}
+  GovernanceService(const GrpcGate& gate, governance::Governance& governance)
+      : gate_(gate), governance_(governance) {}
 
   grpc::Status ApplyPolicy(grpc::ServerContext* context,
                            const meshdex::v1::ApplyPolicyRequest* request,
@@ -32,6 +36,7 @@ class GovernanceService final : public meshdex::v1::GovernanceService::Service {
                             meshdex::v1::Scorecard* response) override;
 
  private:
+  const GrpcGate& gate_;
   governance::Governance& governance_;
 };
 

@@ -8,13 +8,15 @@
 #define MESHDEX_SERVER_API_LINEAGE_SERVICE_H_
 
 #include "meshdex/v1/lineage.grpc.pb.h"
+#include "server/api/grpc_gate.h"
 #include "server/lineage/lineage.h"
 
 namespace meshdex::api {
 
 class LineageService final : public meshdex::v1::LineageService::Service {
  public:
-  explicit LineageService(lineage::Lineage& lineage) : lineage_(lineage) {}
+  LineageService(const GrpcGate& gate, lineage::Lineage& lineage)
+      : gate_(gate), lineage_(lineage) {}
 
   grpc::Status IngestEvent(grpc::ServerContext* context,
                            const meshdex::v1::IngestEventRequest* request,
@@ -32,6 +34,7 @@ class LineageService final : public meshdex::v1::LineageService::Service {
                         meshdex::v1::ListRunsResponse* response) override;
 
  private:
+  const GrpcGate& gate_;
   lineage::Lineage& lineage_;
 };
 

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "server/http/marquez.h"
 #include "server/http/request_mapping.h"
@@ -22,6 +23,13 @@ void Respond(Core& core, Method method, const absl::StatusOr<CoreRequest>& core_
              httplib::Response& response) {
   if (!core_request.ok()) return SendError(response, core_request.status());
   SendResult(response, std::invoke(method, core, *core_request));
+}
+
+constexpr absl::string_view kHttpTransport = "http";
+
+// The request's `authorization` header ("" when absent).
+std::string AuthorizationOf(const httplib::Request& request) {
+  return request.get_header_value("Authorization");
 }
 
 // How error messages name a resource of a body.
@@ -51,12 +59,51 @@ absl::Status RequireOneDocument(absl::string_view route, size_t documents) {
       absl::StrCat(route, " takes one document, the body has ", documents));
 }
 
+int64_t RevisionOf(const meshdex::v1::ApplyProductResponse& applied) {
+  return applied.product().metadata().revision();
+}
+int64_t RevisionOf(const meshdex::v1::ApplyPolicyResponse& applied) {
+  return applied.policy().metadata().revision();
+}
+
+// Who writes through an apply route, and how the write is admitted and
+// audited (auth::Gatekeeper, the same rules as gRPC).
+struct Writer {
+  const auth::Gatekeeper& gatekeeper;
+  std::string authorization;
+  // The RPC the route stands for, e.g. "CatalogService.ApplyProduct".
+  absl::string_view operation;
+  auth::Action action;
+
+  auth::Gatekeeper::Request RequestFor(absl::string_view domain, absl::string_view target) const {
+    return {kHttpTransport, operation, action, domain, target};
+  }
+};
+
+// Admits a write of every resource (each may name another domain): the
+// principal, or the first refusal.
+template <typename Resource>
+absl::StatusOr<auth::Principal> AdmitAll(const Writer& writer,
+                                         const std::vector<Resource>& resources) {
+  absl::StatusOr<auth::Principal> principal =
+      absl::InvalidArgumentError("the body holds no document");
+  for (const Resource& resource : resources) {
+    principal = writer.gatekeeper.Admit(
+        writer.authorization, writer.RequestFor(resource.metadata().domain(), NameOf(resource)));
+    if (!principal.ok()) break;
+  }
+  return principal;
+}
+
 // Applies `resources` (products or policies) with `core`'s `apply` method,
-// for POST and PUT (see the class comment).
+// for POST and PUT (see the class comment), once `writer` may write them all;
+// every stored write is audited.
 template <typename Core, typename ApplyRequest, typename ApplyResponse, typename Resource>
 void ApplyAll(Core& core, absl::StatusOr<ApplyResponse> (Core::*apply)(const ApplyRequest&),
               const std::vector<Resource>& resources, const ApplyParams& params,
-              httplib::Response& response) {
+              const Writer& writer, httplib::Response& response) {
+  absl::StatusOr<auth::Principal> principal = AdmitAll(writer, resources);
+  if (!principal.ok()) return SendError(response, principal.status());
   auto request_for = [&params](const Resource& resource, bool dry_run) {
     ApplyRequest request;
     SetResource(resource, request);
@@ -65,8 +112,18 @@ void ApplyAll(Core& core, absl::StatusOr<ApplyResponse> (Core::*apply)(const App
     return request;
   };
   using Result = absl::StatusOr<ApplyResponse>;
+  auto apply_and_audit = [&](const Resource& resource, bool dry_run) {
+    Result result = (core.*apply)(request_for(resource, dry_run));
+    if (!dry_run) {
+      const bool wrote = result.ok() && result->outcome() != meshdex::v1::ApplyOutcome::UNCHANGED;
+      writer.gatekeeper.RecordWrite(
+          *principal, writer.RequestFor(resource.metadata().domain(), NameOf(resource)),
+          result.status(), wrote ? RevisionOf(*result) : 0, wrote ? result->sequence() : 0);
+    }
+    return result;
+  };
   if (resources.size() == 1) {
-    Result result = (core.*apply)(request_for(resources.front(), params.dry_run));
+    Result result = apply_and_audit(resources.front(), params.dry_run);
     const bool created =
         result.ok() && !params.dry_run && result->outcome() == meshdex::v1::ApplyOutcome::CREATED;
     SendResult(response, result, created ? 201 : 200);
@@ -91,7 +148,7 @@ void ApplyAll(Core& core, absl::StatusOr<ApplyResponse> (Core::*apply)(const App
   }
   if (!params.dry_run) {
     for (size_t i = 0; i < resources.size(); ++i) {
-      Result applied = (core.*apply)(request_for(resources[i], /*dry_run=*/false));
+      Result applied = apply_and_audit(resources[i], /*dry_run=*/false);
       if (!applied.ok()) {
         SendError(response, WithContext(applied.status(),
                                         absl::StrCat("document ", i + 1, " (",
@@ -113,6 +170,26 @@ void ApplyAll(Core& core, absl::StatusOr<ApplyResponse> (Core::*apply)(const App
   }
   json += "]}";
   SendJson(response, json);
+}
+
+// Admits a delete of `target` in `domain`, runs `remove` and audits it.
+template <typename DeleteResponse>
+void DeleteAndAudit(const auth::Gatekeeper& gatekeeper, const httplib::Request& request,
+                    httplib::Response& response, absl::string_view operation, auth::Action action,
+                    absl::string_view domain, absl::string_view target,
+                    absl::FunctionRef<absl::StatusOr<DeleteResponse>()> remove) {
+  const auth::Gatekeeper::Request write = {kHttpTransport, operation, action, domain, target};
+  absl::StatusOr<auth::Principal> principal = gatekeeper.Admit(AuthorizationOf(request), write);
+  if (!principal.ok()) return SendError(response, principal.status());
+  absl::StatusOr<DeleteResponse> result = remove();
+  gatekeeper.RecordWrite(*principal, write, result.status(), 0,
+                         result.ok() ? result->sequence() : 0);
+  SendResult(response, result);
+}
+
+Writer ProductWriter(const auth::Gatekeeper& gatekeeper, const httplib::Request& request) {
+  return Writer{gatekeeper, AuthorizationOf(request), "CatalogService.ApplyProduct",
+                auth::Action::kWriteProduct};
 }
 
 // What the apply routes (POST /v1/products, PUT /v1/products/{domain}/{name},
@@ -155,7 +232,7 @@ void ApiHandlers::ApplyProducts(const httplib::Request& request, const std::stri
   absl::StatusOr<ApplyInput<DataProduct>> input = ApplyInputFrom(request, body, ProductsFromBody);
   if (!input.ok()) return SendError(response, input.status());
   ApplyAll(*services_.catalog, &catalog::Catalog::ApplyProduct, input->resources, input->params,
-           response);
+           ProductWriter(*services_.gatekeeper, request), response);
 }
 
 void ApiHandlers::GetProduct(const httplib::Request& request, httplib::Response& response) const {
@@ -178,15 +255,19 @@ void ApiHandlers::PutProduct(const httplib::Request& request, const std::string&
       !bound.ok()) {
     return SendError(response, bound);
   }
-  ApplyAll(*services_.catalog, &catalog::Catalog::ApplyProduct, *products, input->params, response);
+  ApplyAll(*services_.catalog, &catalog::Catalog::ApplyProduct, *products, input->params,
+           ProductWriter(*services_.gatekeeper, request), response);
 }
 
 void ApiHandlers::DeleteProduct(const httplib::Request& request,
                                 httplib::Response& response) const {
-  Respond(*services_.catalog, &catalog::Catalog::DeleteProduct,
-          DeleteProductRequestFrom(request.matches[1].str(), request.matches[2].str(),
-                                   request.params),
-          response);
+  auto core_request = DeleteProductRequestFrom(request.matches[1].str(), request.matches[2].str(),
+                                               request.params);
+  if (!core_request.ok()) return SendError(response, core_request.status());
+  DeleteAndAudit<meshdex::v1::DeleteProductResponse>(
+      *services_.gatekeeper, request, response, "CatalogService.DeleteProduct", auth::Action::kWriteProduct,
+                 request.matches[1].str(), core_request->urn(),
+                 [&] { return services_.catalog->DeleteProduct(*core_request); });
 }
 
 void ApiHandlers::ListRevisions(const httplib::Request& request,
@@ -227,12 +308,20 @@ void ApiHandlers::ApplyPolicies(const httplib::Request& request, const std::stri
   absl::StatusOr<ApplyInput<Policy>> input = ApplyInputFrom(request, body, PoliciesFromBody);
   if (!input.ok()) return SendError(response, input.status());
   ApplyAll(*services_.governance, &governance::Governance::ApplyPolicy, input->resources,
-           input->params, response);
+           input->params,
+           Writer{*services_.gatekeeper, AuthorizationOf(request), "GovernanceService.ApplyPolicy",
+                  auth::Action::kWritePolicy},
+           response);
 }
 
 void ApiHandlers::DeletePolicy(const httplib::Request& request, httplib::Response& response) const {
-  Respond(*services_.governance, &governance::Governance::DeletePolicy,
-          DeletePolicyRequestFrom(PolicyPathOf(request), request.params), response);
+  auto core_request = DeletePolicyRequestFrom(PolicyPathOf(request), request.params);
+  if (!core_request.ok()) return SendError(response, core_request.status());
+  DeleteAndAudit<meshdex::v1::DeletePolicyResponse>(
+      *services_.gatekeeper, request, response, "GovernanceService.DeletePolicy", auth::Action::kWritePolicy,
+                 core_request->domain(),
+                 absl::StrCat("urn:policy:", core_request->domain(), ":", core_request->name()),
+                 [&] { return services_.governance->DeletePolicy(*core_request); });
 }
 
 void ApiHandlers::Evaluate(const httplib::Request& request, const std::string& body,
@@ -259,27 +348,47 @@ bool ApiHandlers::LineageAvailable(httplib::Response& response) const {
   return false;
 }
 
-void ApiHandlers::IngestLineage(const httplib::Request&, const std::string& body,
+void ApiHandlers::IngestLineage(const httplib::Request& request, const std::string& body,
                                 httplib::Response& response) const {
   if (!LineageAvailable(response)) return;
+  const auth::Gatekeeper::Request ingest = {kHttpTransport, "LineageService.IngestEvents",
+                                            auth::Action::kIngest, "", "lineage"};
+  absl::StatusOr<auth::Principal> principal =
+      services_.gatekeeper->Admit(AuthorizationOf(request), ingest);
+  if (!principal.ok()) return SendError(response, principal.status());
   absl::StatusOr<LineageBody> lineage_body = LineageEventsFromBody(body);
   if (!lineage_body.ok()) return SendError(response, lineage_body.status());
-  meshdex::v1::IngestEventsResponse batch_result;
+  meshdex::v1::IngestEventsResponse ingested;
+  const absl::Status outcome = IngestAll(*lineage_body, ingested, response);
+  // Audited once per request, with the last sequence it wrote.
+  services_.gatekeeper->RecordWrite(*principal, ingest, outcome, 0, ingested.sequence());
+}
+
+absl::Status ApiHandlers::IngestAll(LineageBody& lineage_body,
+                                    meshdex::v1::IngestEventsResponse& ingested,
+                                    httplib::Response& response) const {
   meshdex::v1::IngestEventRequest event_request;
-  for (size_t i = 0; i < lineage_body->events.size(); ++i) {
-    event_request.set_event_json(std::move(lineage_body->events[i]));
-    absl::StatusOr<meshdex::v1::IngestEventResponse> ingested =
+  for (size_t i = 0; i < lineage_body.events.size(); ++i) {
+    event_request.set_event_json(std::move(lineage_body.events[i]));
+    absl::StatusOr<meshdex::v1::IngestEventResponse> event =
         services_.lineage.ingest_event(event_request);
-    if (!lineage_body->batch) return SendResult(response, ingested, 201);
-    if (!ingested.ok()) {
-      return SendError(response, WithContext(ingested.status(),
-                                             absl::StrCat("event ", i + 1, "; the ", i,
-                                                          " event(s) before it were stored")));
+    if (event.ok()) {
+      ingested.set_accepted(ingested.accepted() + 1);
+      ingested.set_sequence(event->sequence());
     }
-    batch_result.set_accepted(batch_result.accepted() + 1);
-    batch_result.set_sequence(ingested->sequence());
+    if (!lineage_body.batch) {
+      SendResult(response, event, 201);
+      return event.status();
+    }
+    if (!event.ok()) {
+      SendError(response, WithContext(event.status(),
+                                      absl::StrCat("event ", i + 1, "; the ", i,
+                                                   " event(s) before it were stored")));
+      return event.status();
+    }
   }
-  SendMessage(response, batch_result, 201);
+  SendMessage(response, ingested, 201);
+  return absl::OkStatus();
 }
 
 void ApiHandlers::GetLineage(const httplib::Request& request, httplib::Response& response) const {

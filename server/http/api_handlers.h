@@ -19,6 +19,7 @@
 #include <string>
 
 #include "httplib.h"
+#include "server/http/request_mapping.h"
 #include "server/http/services.h"
 
 namespace meshdex::http {
@@ -66,6 +67,10 @@ class ApiHandlers {
  private:
   // False (after answering 503) when lineage is not available.
   bool LineageAvailable(httplib::Response& response) const;
+  // Ingests every event of the body and answers; the outcome (the first
+  // error, if any), with the count and last sequence in `ingested`.
+  absl::Status IngestAll(LineageBody& lineage_body, meshdex::v1::IngestEventsResponse& ingested,
+                         httplib::Response& response) const;
 
   const GatewayServices services_;
 };

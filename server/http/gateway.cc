@@ -91,6 +91,14 @@ void AddPageSecurityHeaders(httplib::Response& response) {
   response.set_header("Referrer-Policy", "same-origin");
 }
 
+// Plain HTTP, or HTTPS when the options name a certificate and key.
+std::unique_ptr<httplib::Server> NewServer(const GatewayOptions& options) {
+  if (options.tls_cert.empty() || options.tls_key.empty()) return std::make_unique<httplib::Server>();
+  return std::make_unique<httplib::SSLServer>(
+      options.tls_cert.c_str(), options.tls_key.c_str(),
+      options.tls_client_ca.empty() ? nullptr : options.tls_client_ca.c_str());
+}
+
 }  // namespace
 
 HttpGateway::HttpGateway(GatewayServices services, GatewayOptions options)
@@ -106,7 +114,7 @@ HttpGateway::HttpGateway(GatewayServices services, GatewayOptions options)
           "meshdex_http_request_duration_seconds",
           "HTTP request latency in the handler, by method, route template and status code.",
           {"method", "route", "code"}, metrics::LatencyBuckets())),
-      server_(std::make_unique<httplib::Server>()) {
+      server_(NewServer(options_)) {
   const int64_t io_micros = std::max<int64_t>(absl::ToInt64Microseconds(options_.io_timeout), 1);
   server_->set_read_timeout(io_micros / 1000000, io_micros % 1000000);
   server_->set_write_timeout(io_micros / 1000000, io_micros % 1000000);
@@ -169,83 +177,109 @@ HttpGateway::HttpGateway(GatewayServices services, GatewayOptions options)
 HttpGateway::~HttpGateway() { Stop(); }
 
 void HttpGateway::RegisterRoutes() {
-  Route("GET", "/healthz", [](const httplib::Request&, httplib::Response& response) {
-    SendJson(response, R"({"status":"ok"})");
-  });
-  Route("GET", "/readyz", [this](const httplib::Request&, httplib::Response& response) {
-    if (services_.ready()) {
-      SendJson(response, R"({"status":"ready"})");
-    } else {
-      SendError(response, absl::UnavailableError("not ready"));
-    }
-  });
-  Route("GET", "/metrics", [this](const httplib::Request&, httplib::Response& response) {
-    response.set_content(services_.metrics->Render(), "text/plain; version=0.0.4; charset=utf-8");
-  });
+  Route("GET", "/healthz", Access::kPublic,
+        [](const httplib::Request&, httplib::Response& response) {
+          SendJson(response, R"({"status":"ok"})");
+        });
+  Route("GET", "/readyz", Access::kPublic,
+        [this](const httplib::Request&, httplib::Response& response) {
+          if (services_.ready()) {
+            SendJson(response, R"({"status":"ready"})");
+          } else {
+            SendError(response, absl::UnavailableError("not ready"));
+          }
+        });
+  Route("GET", "/metrics", Access::kMetrics,
+        [this](const httplib::Request&, httplib::Response& response) {
+          response.set_content(services_.metrics->Render(),
+                               "text/plain; version=0.0.4; charset=utf-8");
+        });
 
   using Request = httplib::Request;
   using Response = httplib::Response;
   const ApiHandlers* api = &api_;
-  Route("GET", "/v1/products",
+  Route("GET", "/v1/products", Access::kRead,
         [api](const Request& rq, Response& rs) { api->ListProducts(rq, rs); });
-  BodyRoute("POST", "/v1/products",
+  BodyRoute("POST", "/v1/products", Access::kWriteInHandler,
             [api](const Request& rq, const std::string& body, Response& rs) {
               api->ApplyProducts(rq, body, rs);
             });
-  Route("GET", "/v1/products/{domain}/{name}",
+  Route("GET", "/v1/products/{domain}/{name}", Access::kRead,
         [api](const Request& rq, Response& rs) { api->GetProduct(rq, rs); });
-  BodyRoute("PUT", "/v1/products/{domain}/{name}",
+  BodyRoute("PUT", "/v1/products/{domain}/{name}", Access::kWriteInHandler,
             [api](const Request& rq, const std::string& body, Response& rs) {
               api->PutProduct(rq, body, rs);
             });
-  Route("DELETE", "/v1/products/{domain}/{name}",
+  Route("DELETE", "/v1/products/{domain}/{name}", Access::kWriteInHandler,
         [api](const Request& rq, Response& rs) { api->DeleteProduct(rq, rs); });
-  Route("GET", "/v1/products/{domain}/{name}/revisions",
+  Route("GET", "/v1/products/{domain}/{name}/revisions", Access::kRead,
         [api](const Request& rq, Response& rs) { api->ListRevisions(rq, rs); });
-  Route("GET", "/v1/policies",
+  Route("GET", "/v1/policies", Access::kRead,
         [api](const Request& rq, Response& rs) { api->ListPolicies(rq, rs); });
-  BodyRoute("POST", "/v1/policies",
+  BodyRoute("POST", "/v1/policies", Access::kWriteInHandler,
             [api](const Request& rq, const std::string& body, Response& rs) {
               api->ApplyPolicies(rq, body, rs);
             });
   for (const char* policy : {"/v1/policies/{name}", "/v1/policies/{domain}/{name}"}) {
-    Route("GET", policy, [api](const Request& rq, Response& rs) { api->GetPolicy(rq, rs); });
-    Route("DELETE", policy, [api](const Request& rq, Response& rs) { api->DeletePolicy(rq, rs); });
+    Route("GET", policy, Access::kRead,
+          [api](const Request& rq, Response& rs) { api->GetPolicy(rq, rs); });
+    Route("DELETE", policy, Access::kWriteInHandler,
+          [api](const Request& rq, Response& rs) { api->DeletePolicy(rq, rs); });
   }
-  BodyRoute("POST", "/v1/evaluate",
+  BodyRoute("POST", "/v1/evaluate", Access::kRead,
             [api](const Request& rq, const std::string& body, Response& rs) {
               api->Evaluate(rq, body, rs);
             });
-  Route("GET", "/v1/scorecard",
+  Route("GET", "/v1/scorecard", Access::kRead,
         [api](const Request& rq, Response& rs) { api->GetScorecard(rq, rs); });
-  Route("GET", "/v1/search", [api](const Request& rq, Response& rs) { api->Search(rq, rs); });
-  Route("GET", "/v1/suggest", [api](const Request& rq, Response& rs) { api->Suggest(rq, rs); });
-  Route("GET", "/v1/resolve", [api](const Request& rq, Response& rs) { api->Resolve(rq, rs); });
-  Route("GET", "/v1/lineage", [api](const Request& rq, Response& rs) { api->GetLineage(rq, rs); });
-  Route("GET", "/v1/runs", [api](const Request& rq, Response& rs) { api->ListRuns(rq, rs); });
-  BodyRoute("POST", "/api/v1/lineage",
+  Route("GET", "/v1/search", Access::kRead,
+        [api](const Request& rq, Response& rs) { api->Search(rq, rs); });
+  Route("GET", "/v1/suggest", Access::kRead,
+        [api](const Request& rq, Response& rs) { api->Suggest(rq, rs); });
+  Route("GET", "/v1/resolve", Access::kRead,
+        [api](const Request& rq, Response& rs) { api->Resolve(rq, rs); });
+  Route("GET", "/v1/lineage", Access::kRead,
+        [api](const Request& rq, Response& rs) { api->GetLineage(rq, rs); });
+  Route("GET", "/v1/runs", Access::kRead,
+        [api](const Request& rq, Response& rs) { api->ListRuns(rq, rs); });
+  BodyRoute("POST", "/api/v1/lineage", Access::kWriteInHandler,
             [api](const Request& rq, const std::string& body, Response& rs) {
               api->IngestLineage(rq, body, rs);
             });
-  Route("GET", "/api/v1/lineage",
+  Route("GET", "/api/v1/lineage", Access::kRead,
         [api](const Request& rq, Response& rs) { api->GetMarquezLineage(rq, rs); });
 
   // The single-page app: its pages all load index.html, which routes itself.
   const Handler page = [this](const Request& rq, Response& rs) {
     ServeAsset(rq, rs, "index.html");
   };
-  Route("GET", "/", page);
-  Route("GET", "/products/{domain}/{name}", page);
-  Route("GET", "/datasets/{dataset...}", page);
-  Route("GET", "/ui/{path...}",
+  Route("GET", "/", Access::kPublic, page);
+  Route("GET", "/products/{domain}/{name}", Access::kPublic, page);
+  Route("GET", "/datasets/{dataset...}", Access::kPublic, page);
+  Route("GET", "/ui/{path...}", Access::kPublic,
         [this](const Request& rq, Response& rs) { ServeAsset(rq, rs, rq.matches[1].str()); });
 }
 
-void HttpGateway::Route(const std::string& method, const std::string& route, Handler handler) {
-  auto recorded = [this, route, handler = std::move(handler)](const httplib::Request& request,
-                                                              httplib::Response& response) {
+bool HttpGateway::Admitted(Access access, const std::string& method, const std::string& route,
+                           const httplib::Request& request, httplib::Response& response) const {
+  if (access == Access::kPublic || access == Access::kWriteInHandler) return true;
+  if (access == Access::kMetrics && services_.metrics_public) return true;
+  const std::string operation = absl::StrCat(method, " ", route);
+  absl::StatusOr<auth::Principal> principal = services_.gatekeeper->Admit(
+      request.get_header_value("Authorization"),
+      {"http", operation, access == Access::kRead ? auth::Action::kRead : auth::Action::kAdmin, "",
+       request.path});
+  if (principal.ok()) return true;
+  SendError(response, principal.status());
+  return false;
+}
+
+void HttpGateway::Route(const std::string& method, const std::string& route, Access access,
+                        Handler handler) {
+  auto recorded = [this, method, route, access, handler = std::move(handler)](
+                      const httplib::Request& request, httplib::Response& response) {
     const absl::Time start = absl::Now();
-    handler(request, response);
+    if (Admitted(access, method, route, request, response)) handler(request, response);
     FinishBody(request, response);
     Record(request.method, route, response.status, absl::Now() - start);
   };
@@ -257,12 +291,19 @@ void HttpGateway::Route(const std::string& method, const std::string& route, Han
   }
 }
 
-void HttpGateway::BodyRoute(const std::string& method, const std::string& route,
+void HttpGateway::BodyRoute(const std::string& method, const std::string& route, Access access,
                             BodyHandler handler) {
-  auto recorded = [this, route, handler = std::move(handler)](
+  auto recorded = [this, method, route, access, handler = std::move(handler)](
                       const httplib::Request& request, httplib::Response& response,
                       const httplib::ContentReader& content_reader) {
     const absl::Time start = absl::Now();
+    if (!Admitted(access, method, route, request, response)) {
+      // The body stays unread: refused before it costs anything.
+      response.set_header("Connection", "close");
+      FinishBody(request, response);
+      Record(request.method, route, response.status, absl::Now() - start);
+      return;
+    }
     if (request.is_multipart_form_data()) {
       // Resources are documents, not form uploads. The body stays unread.
       SendError(response, absl::InvalidArgumentError(
@@ -340,6 +381,13 @@ void HttpGateway::Record(const std::string& method, const std::string& route, in
 }
 
 absl::StatusOr<server::ListenAddress> HttpGateway::Start(const server::ListenAddress& address) {
+  if (!server_->is_valid()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--tls_cert/--tls_key/--tls_client_ca: cannot load ", options_.tls_cert, ", ",
+        options_.tls_key,
+        options_.tls_client_ca.empty() ? "" : absl::StrCat(" or ", options_.tls_client_ca),
+        " (PEM certificate chain, matching private key, CA certificates)"));
+  }
   server::ListenAddress bound = address;
   if (address.port == 0) {
     bound.port = server_->bind_to_any_port(address.host);

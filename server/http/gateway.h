@@ -65,13 +65,23 @@ class HttpGateway {
   using BodyHandler =
       std::function<void(const httplib::Request&, const std::string& body, httplib::Response&)>;
 
+  // Who may use a route. Writes name their target domain only in their path
+  // or body, so their handlers admit them (services_.gatekeeper).
+  enum class Access { kPublic, kRead, kMetrics, kWriteInHandler };
+
   void RegisterRoutes();
   // Registers `handler` for `method` (GET or DELETE) on the route template
   // `route`: "{name}" matches one path segment, "{name...}" the rest of the
-  // path; captures are request.matches[1...]. Records the request metrics.
-  void Route(const std::string& method, const std::string& route, Handler handler);
+  // path; captures are request.matches[1...]. Admits the caller for `access`
+  // and records the request metrics.
+  void Route(const std::string& method, const std::string& route, Access access, Handler handler);
   // POST or PUT: the body is read (bounded) before `handler` runs.
-  void BodyRoute(const std::string& method, const std::string& route, BodyHandler handler);
+  void BodyRoute(const std::string& method, const std::string& route, Access access,
+                 BodyHandler handler);
+  // Whether the caller may use a route of `access`; answers 401 or 403 (and
+  // the gatekeeper audits it) when not.
+  bool Admitted(Access access, const std::string& method, const std::string& route,
+                const httplib::Request& request, httplib::Response& response) const;
   void ServeAsset(const httplib::Request& request, httplib::Response& response,
                   const std::string& path) const;
   // Whether the request declares a body over the limit; answers 413 if so.

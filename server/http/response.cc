@@ -8,6 +8,10 @@ namespace meshdex::http {
 void SendError(httplib::Response& response, const absl::Status& status, int http_status) {
   response.status = http_status != 0 ? http_status : HttpStatusFor(status.code());
   if (response.status == 500) spdlog::warn("http: {}", status.ToString());
+  // RFC 6750: a 401 says which scheme would be accepted.
+  if (status.code() == absl::StatusCode::kUnauthenticated) {
+    response.set_header("WWW-Authenticate", "Bearer realm=\"meshdex\"");
+  }
   response.set_content(ErrorBody(status), kJsonContentType);
 }
 

@@ -17,6 +17,7 @@
 #include "index/searcher.h"
 #include "index/suggester.h"
 #include "meshdex/v1/lineage.pb.h"
+#include "server/auth/gatekeeper.h"
 #include "server/catalog/catalog.h"
 #include "server/governance/governance.h"
 #include "server/metrics/registry.h"
@@ -68,6 +69,11 @@ struct GatewayServices {
   std::function<bool()> ready;
   // Required: receives the HTTP request metrics; rendered by /metrics.
   metrics::Registry* metrics = nullptr;
+  // Required: admits every API request (and audits denials and writes), by
+  // the same rules as the gRPC services.
+  const auth::Gatekeeper* gatekeeper = nullptr;
+  // Serve /metrics without a token even when auth is on.
+  bool metrics_public = false;
 };
 
 struct GatewayOptions {
@@ -84,6 +90,11 @@ struct GatewayOptions {
   // the vendor/ libraries, still come from the copy built into the binary.
   // Empty: only the built-in copy.
   std::string ui_dir;
+  // HTTPS with this certificate chain and key (PEM files) when both are set;
+  // with `tls_client_ca` too, clients must present a certificate it signed.
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_client_ca;
 };
 
 }  // namespace meshdex::http

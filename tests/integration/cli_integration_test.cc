@@ -1,8 +1,14 @@
 // meshdexctl against the real meshdexd: the README tour, multi-document and
-// directory input, output formats, and exit codes (0 ok, 1 error, 2 usage).
+// directory input, output formats, exit codes (0 ok, 1 error, 2 usage), the
+// audit listing, bearer tokens (sent, never printed; token hash|new) and the
+// TLS options.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "tests/testing/run_command.h"
@@ -221,6 +227,176 @@ TEST_F(CliIntegrationTest, UnreachableServerIsAnError) {
       {testing::BinaryPath("meshdexctl"), "--server", "127.0.0.1:1", "--timeout", "2", "get", "products"});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.err.find("UNAVAILABLE"), std::string::npos) << result.err;
+}
+
+TEST_F(CliIntegrationTest, AuditPrintsItsTableAndFollowsFilters) {
+  ASSERT_EQ(Ctl({"apply", "-f", WriteFile("shipments.yaml", kShipments)}).exit_code, 0);
+  CommandResult table = Ctl({"audit"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  std::istringstream header(table.out.substr(0, table.out.find('\n')));
+  std::vector<std::string> columns{std::istream_iterator<std::string>(header), {}};
+  EXPECT_EQ(columns, (std::vector<std::string>{"TIME", "PRINCIPAL", "OPERATION", "TARGET", "REV",
+                                               "SEQ", "CODE", "TRANSPORT"}))
+      << table.out;
+  CommandResult filtered = Ctl({"audit", "--principal", "nobody", "--urn",
+                                "urn:dp:logistics:shipments", "--limit", "5"});
+  ASSERT_EQ(filtered.exit_code, 0) << filtered.err;
+  EXPECT_EQ(filtered.out.find("nobody"), std::string::npos) << filtered.out;
+  CommandResult json = Ctl({"-o", "json", "audit"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_EQ(json.out.rfind("{", 0), 0u) << json.out;
+  EXPECT_EQ(Ctl({"audit", "--limit", "0"}).exit_code, 2);
+}
+
+TEST_F(CliIntegrationTest, TokenIsSentAndAcceptedFromFlagOrEnvironment) {
+  // Without an auth file the server lets everyone in, token or not.
+  CommandResult flag = Ctl({"--token", "flag-token-1234", "get", "products"});
+  EXPECT_EQ(flag.exit_code, 0) << flag.err;
+  CommandResult env = testing::RunCommand({"/usr/bin/env", "MESHDEX_TOKEN=env-token-5678",
+                                           testing::BinaryPath("meshdexctl"), "--server",
+                                           server_->grpc_address(), "audit"});
+  EXPECT_EQ(env.exit_code, 0) << env.err;
+  EXPECT_EQ(env.out.find("env-token-5678"), std::string::npos);
+  // A token that cannot travel in a header is a usage error, and not quoted.
+  CommandResult spaced = Ctl({"--token", "has a-secret space", "get", "products"});
+  EXPECT_EQ(spaced.exit_code, 2);
+  EXPECT_NE(spaced.err.find("--token"), std::string::npos) << spaced.err;
+  EXPECT_EQ(spaced.err.find("a-secret"), std::string::npos) << spaced.err;
+}
+
+TEST(CliTokenTest, NeverPrintedWhenACallOrTheCommandLineFails) {
+  const std::string secret = "Zx9-SECRET-token_value";
+  const std::string ctl = testing::BinaryPath("meshdexctl");
+  const std::vector<std::vector<std::string>> command_lines = {
+      {ctl, "--server", "127.0.0.1:1", "--timeout", "2", "--token", secret, "get", "products"},
+      {ctl, "--server", "127.0.0.1:1", "--timeout", "2", "audit", "--token=" + secret},
+      {"/usr/bin/env", "MESHDEX_TOKEN=" + secret, ctl, "--server", "127.0.0.1:1", "--timeout",
+       "2", "stats"},
+      // Usage errors may quote arguments; a token that looks like an option
+      // (base64url may start with '-') must still be hidden.
+      {ctl, "--token", "-" + secret, "get", "products"},
+      {ctl, "--token", secret, "frobnicate"},
+  };
+  for (const std::vector<std::string>& argv : command_lines) {
+    CommandResult result = testing::RunCommand(argv);
+    EXPECT_NE(result.exit_code, 0) << argv.back();
+    EXPECT_EQ(result.out.find(secret), std::string::npos) << result.out;
+    EXPECT_EQ(result.err.find(secret), std::string::npos) << result.err;
+    EXPECT_EQ(result.err.find("SECRET"), std::string::npos) << result.err;
+  }
+}
+
+TEST(CliTokenTest, HashPrintsTheAuthFileEntry) {
+  const std::string ctl = testing::BinaryPath("meshdexctl");
+  CommandResult hashed = testing::RunCommand({ctl, "token", "hash"}, "hello\n");
+  ASSERT_EQ(hashed.exit_code, 0) << hashed.err;
+  EXPECT_EQ(hashed.out,
+            "{principal: someone, sha256: "
+            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824, roles: [reader]}\n");
+  // Without the trailing newline: the same digest.
+  EXPECT_EQ(testing::RunCommand({ctl, "token", "hash"}, "hello").out, hashed.out);
+
+  CommandResult roles = testing::RunCommand(
+      {ctl, "token", "hash", "--principal", "airflow", "--role", "ingest", "--role",
+       "owner:logistics"},
+      "hello\n");
+  ASSERT_EQ(roles.exit_code, 0) << roles.err;
+  EXPECT_EQ(roles.out,
+            "{principal: airflow, sha256: "
+            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824, "
+            "roles: [ingest, \"owner:logistics\"]}\n");
+  // A principal that is not a plain YAML word is quoted.
+  CommandResult quoted = testing::RunCommand(
+      {ctl, "token", "hash", "--principal", "ops, team: a"}, "hello\n");
+  ASSERT_EQ(quoted.exit_code, 0) << quoted.err;
+  EXPECT_NE(quoted.out.find("{principal: \"ops, team: a\", "), std::string::npos) << quoted.out;
+
+  EXPECT_EQ(testing::RunCommand({ctl, "token", "hash", "--role", "owner:"}, "hello\n").exit_code, 2);
+  EXPECT_EQ(testing::RunCommand({ctl, "token", "hash", "--role", "root"}, "hello\n").exit_code, 2);
+  EXPECT_EQ(testing::RunCommand({ctl, "token", "hash", "--role", "reader", "--role", "reader"},
+                                "hello\n")
+                .exit_code,
+            2);
+  CommandResult empty = testing::RunCommand({ctl, "token", "hash"}, "\n");
+  EXPECT_EQ(empty.exit_code, 1);
+  EXPECT_EQ(empty.out, "");
+  CommandResult spaced = testing::RunCommand({ctl, "token", "hash"}, "two words-secret\n");
+  EXPECT_EQ(spaced.exit_code, 1);
+  EXPECT_EQ(spaced.err.find("words-secret"), std::string::npos) << spaced.err;
+}
+
+TEST(CliTokenTest, NewTokensAreRandomUrlSafeAndHashable) {
+  const std::string ctl = testing::BinaryPath("meshdexctl");
+  CommandResult first = testing::RunCommand({ctl, "token", "new"});
+  CommandResult second = testing::RunCommand({ctl, "token", "new"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  ASSERT_FALSE(first.out.empty());
+  EXPECT_EQ(first.out.back(), '\n');
+  EXPECT_NE(first.out, second.out);
+  for (const std::string& out : {first.out, second.out}) {
+    const std::string token = out.substr(0, out.size() - 1);
+    EXPECT_GE(token.size(), 43u) << token;
+    EXPECT_EQ(token.find_first_not_of(
+                  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+              std::string::npos)
+        << token;
+  }
+  CommandResult hashed = testing::RunCommand({ctl, "token", "hash"}, first.out);
+  ASSERT_EQ(hashed.exit_code, 0) << hashed.err;
+  EXPECT_EQ(hashed.out.find(first.out.substr(0, first.out.size() - 1)), std::string::npos);
+}
+
+TEST(CliTlsTest, UnreadableOrMismatchedTlsFilesAreUsageErrors) {
+  testing::TempDir dir;
+  const std::string ctl = testing::BinaryPath("meshdexctl");
+  const std::string not_pem = dir.Sub("not.pem");
+  std::ofstream(not_pem) << "hello";
+  CommandResult missing =
+      testing::RunCommand({ctl, "--tls_ca", dir.Sub("absent.pem"), "get", "products"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("--tls_ca: cannot read"), std::string::npos) << missing.err;
+  CommandResult garbage = testing::RunCommand({ctl, "--tls_ca", not_pem, "get", "products"});
+  EXPECT_EQ(garbage.exit_code, 2);
+  EXPECT_NE(garbage.err.find("not a PEM file"), std::string::npos) << garbage.err;
+  EXPECT_EQ(testing::RunCommand({ctl, "--tls_cert", not_pem, "get", "products"}).exit_code, 2);
+  EXPECT_EQ(testing::RunCommand({ctl, "--tls_key", not_pem, "get", "products"}).exit_code, 2);
+}
+
+TEST(CliTlsTest, ConnectsOverTlsAndMutualTls) {
+  const std::string openssl = "/usr/bin/openssl";
+  if (!std::filesystem::exists(openssl)) GTEST_SKIP() << "needs " << openssl << " to make a certificate";
+  testing::TempDir dir;
+  const std::string cert = dir.Sub("cert.pem"), key = dir.Sub("key.pem");
+  // Self-signed, so one file serves as server certificate, client
+  // certificate and the CA of both.
+  CommandResult made = testing::RunCommand(
+      {openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+       "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost", "-addext",
+       "subjectAltName=IP:127.0.0.1,DNS:localhost"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+
+  const std::string ctl = testing::BinaryPath("meshdexctl");
+  {
+    testing::ServerProcess server(dir.Sub("tls"), {"--tls_cert=" + cert, "--tls_key=" + key});
+    ASSERT_TRUE(server.Start());
+    CommandResult verified = testing::RunCommand(
+        {ctl, "--server", server.grpc_address(), "--tls_ca", cert, "get", "products"});
+    EXPECT_EQ(verified.exit_code, 0) << verified.err;
+    CommandResult plaintext = testing::RunCommand(
+        {ctl, "--server", server.grpc_address(), "--timeout", "2", "get", "products"});
+    EXPECT_EQ(plaintext.exit_code, 1);
+  }
+  testing::ServerProcess mutual(dir.Sub("mtls"), {"--tls_cert=" + cert, "--tls_key=" + key,
+                                                  "--tls_client_ca=" + cert});
+  ASSERT_TRUE(mutual.Start());
+  CommandResult anonymous = testing::RunCommand(
+      {ctl, "--server", mutual.grpc_address(), "--timeout", "2", "--tls_ca", cert, "stats"});
+  EXPECT_EQ(anonymous.exit_code, 1);
+  CommandResult with_cert =
+      testing::RunCommand({ctl, "--server", mutual.grpc_address(), "--tls_ca", cert, "--tls_cert",
+                           cert, "--tls_key", key, "stats"});
+  EXPECT_EQ(with_cert.exit_code, 0) << with_cert.err;
 }
 
 }  // namespace

@@ -33,6 +33,8 @@ class ServerProcess {
   int Stop();
   // SIGKILL and reap: an abrupt crash.
   void Kill();
+  // Sends `signal` (e.g. SIGHUP) to the running server.
+  void Signal(int signal);
 
   const std::string& grpc_address() const { return grpc_address_; }
   const std::string& http_address() const { return http_address_; }
