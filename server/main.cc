@@ -59,6 +59,10 @@ ABSL_FLAG(bool, insecure, false,
 ABSL_FLAG(std::string, auth_file, "",
           "YAML file of bearer tokens (SHA-256 hashes) with their principals and roles; "
           "re-read on SIGHUP. Without it: loopback only, every caller is admin.");
+ABSL_FLAG(int, grpc_max_message_bytes, 8 << 20,
+          "Largest gRPC request message; larger ones fail with RESOURCE_EXHAUSTED.");
+ABSL_FLAG(int, grpc_max_concurrent_streams, 100,
+          "Most gRPC calls one client connection may have open at once; more wait.");
 ABSL_FLAG(bool, metrics_public, false, "Serve /metrics without a token when auth is on.");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain: serve gRPC and HTTP over TLS.");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
@@ -177,6 +181,19 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> GrpcCredentials() {
   return grpc::SslServerCredentials(options);
 }
 
+absl::Status CheckLimitFlags() {
+  if (absl::GetFlag(FLAGS_grpc_max_message_bytes) < 4096) {
+    return absl::InvalidArgumentError("--grpc_max_message_bytes: must be at least 4096");
+  }
+  if (absl::GetFlag(FLAGS_grpc_max_concurrent_streams) < 1) {
+    return absl::InvalidArgumentError("--grpc_max_concurrent_streams: must be at least 1");
+  }
+  if (absl::GetFlag(FLAGS_http_threads) < 1) {
+    return absl::InvalidArgumentError("--http_threads: must be at least 1");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckListenPolicy(const ListenAddress& grpc, const ListenAddress& http) {
   if (!absl::GetFlag(FLAGS_auth_file).empty()) return absl::OkStatus();
   if (absl::GetFlag(FLAGS_insecure)) {
@@ -205,6 +222,7 @@ absl::Status Run() {
   absl::StatusOr<ListenAddress> http_address =
       ParseListenAddress(absl::GetFlag(FLAGS_http_listen), "--http_listen");
   if (!http_address.ok()) return http_address.status();
+  if (absl::Status status = CheckLimitFlags(); !status.ok()) return status;
   if (absl::Status status = CheckListenPolicy(*grpc_address, *http_address); !status.ok()) {
     return status;
   }
@@ -284,6 +302,9 @@ absl::Status Run() {
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<metrics::GrpcMetricsInterceptorFactory>(metrics));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_grpc_max_message_bytes));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             absl::GetFlag(FLAGS_grpc_max_concurrent_streams));
   int grpc_port = 0;
   builder.AddListeningPort(grpc_address->ToString(), *credentials, &grpc_port);
   builder.RegisterService(&catalog_service);
