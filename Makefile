@@ -103,7 +103,7 @@ clean: ## Remove build/, build-asan/ and build-fuzz/ (keeps the data directory)
 # Fuzzing (tests/fuzz): libFuzzer binaries built with clang + ASan/UBSan in
 # build-fuzz, each run for FUZZ_SECONDS on a copy of its seed corpus.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := document_fuzz search_query_fuzz
+FUZZ_TARGETS := document_fuzz search_query_fuzz openlineage_fuzz policy_fuzz
 
 fuzz: deps ## Run every fuzz target for FUZZ_SECONDS (default 60) with clang's libFuzzer
 	@$(call configure,build-fuzz,-DCMAKE_BUILD_TYPE=RelWithDebInfo -DMESHDEX_FUZZ=ON -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++)
@@ -121,3 +121,11 @@ CYCLES ?= 200
 .PHONY: crashtest
 crashtest: build ## Kill meshdexd CYCLES times (default 200) under load and verify every acknowledged write
 	MESHDEX_CRASH_CYCLES=$(CYCLES) $(BUILD_DIR)/bin/crash_test
+
+# Soak: mixed read/write load on loopback for MINUTES; the report lists
+# throughput, latency percentiles and meshdexd's RSS per interval.
+MINUTES ?= 10
+
+.PHONY: soak
+soak: build ## Run mixed load for MINUTES (default 10): throughput, p99 and RSS over time, zero errors
+	$(BUILD_DIR)/bin/meshdex-soak --minutes $(MINUTES) --report $(BUILD_DIR)/soak-report.json

@@ -546,7 +546,14 @@ class YamlEventAdapter : public YAML::EventHandler {
   // Index of the document being parsed (or the next one, between documents).
   int current_document() const { return current_document_; }
 
-  void OnDocumentStart(const YAML::Mark&) override {
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    // yaml-cpp 0.7 does not advance past text after a top-level flow
+    // collection (`{a: 1},`): it reports empty documents there forever.
+    if (mark.pos == last_document_start_) {
+      throw TreeError{mark.line + 1, mark.column + 1,
+                      "unexpected text after the end of a document"};
+    }
+    last_document_start_ = mark.pos;
     current_document_ = documents_->size();
     builder_->BeginDocument();
   }
@@ -584,6 +591,8 @@ class YamlEventAdapter : public YAML::EventHandler {
   TreeBuilder* builder_;
   DocumentCollector* documents_;
   int current_document_ = 0;
+  // Input position where the last document started; -1 before the first.
+  int last_document_start_ = -1;
 };
 
 // yaml-cpp reports indentation with tabs as generic errors; say why.

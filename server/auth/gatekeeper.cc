@@ -1,5 +1,7 @@
 #include "server/auth/gatekeeper.h"
 
+#include "spdlog/spdlog.h"
+
 namespace meshdex::auth {
 namespace {
 
@@ -25,6 +27,13 @@ absl::StatusOr<Principal> Gatekeeper::Admit(absl::string_view authorization,
 void Gatekeeper::RecordWrite(const Principal& principal, const Request& request,
                              const absl::Status& outcome, int64_t revision,
                              uint64_t sequence) const {
+  // The server's own failures (disk full, I/O errors, corruption) are the
+  // operator's business; a refused bad request is the caller's.
+  if (absl::IsUnavailable(outcome) || absl::IsInternal(outcome) || absl::IsDataLoss(outcome)) {
+    spdlog::error("{} {} of {} by {} failed: {}", std::string(request.transport),
+                  std::string(request.operation), std::string(request.target), principal.name,
+                  outcome.ToString());
+  }
   Record(principal.name, request, outcome, revision, sequence);
 }
 

@@ -337,10 +337,12 @@ void CheckFacets(const Json& facets, FacetScope scope, absl::string_view path,
     auto deleted = facet.find("_deleted");
     if (rule == nullptr || (deleted != facet.end() && *deleted == true)) continue;
     if (!rule->any_of.empty() &&
-        std::none_of(rule->any_of.begin(), rule->any_of.end(), [&facet](absl::string_view member) {
-          auto it = facet.find(std::string(member));
-          return it != facet.end() && !it->is_null();
-        })) {
+        std::none_of(rule->any_of.begin(), rule->any_of.end(),
+                     // C++17 lambdas cannot capture a structured binding itself.
+                     [&facet = facet](absl::string_view member) {
+                       auto it = facet.find(std::string(member));
+                       return it != facet.end() && !it->is_null();
+                     })) {
       problems.Add(facet_path, absl::StrCat("needs one of ", absl::StrJoin(rule->any_of, ", ")));
     }
     for (const FieldRule& field : rule->fields) {

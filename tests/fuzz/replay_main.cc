@@ -23,8 +23,12 @@ int main(int argc, char** argv) {
       for (const auto& entry : std::filesystem::recursive_directory_iterator(path)) {
         if (entry.is_regular_file()) files.push_back(entry.path());
       }
-    } else {
+    } else if (std::filesystem::is_regular_file(path)) {
       files.push_back(path);
+    } else {
+      // A seed directory that moved would otherwise replay nothing, silently.
+      std::fprintf(stderr, "no such input: %s\n", argv[i]);
+      return 1;
     }
   }
   if (files.empty()) {

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -49,6 +50,11 @@ bool ServerProcess::Start() {
     if (log >= 0) {
       dup2(log, STDERR_FILENO);
       dup2(log, STDOUT_FILENO);
+    }
+    if (file_size_limit_ > 0) {
+      const rlimit limit = {file_size_limit_, file_size_limit_};
+      if (setrlimit(RLIMIT_FSIZE, &limit) != 0) _exit(126);
+      signal(SIGXFSZ, SIG_IGN);  // stays ignored across execv
     }
     std::vector<char*> argv;
     for (std::string& arg : args) argv.push_back(arg.data());

@@ -10,6 +10,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,8 +36,14 @@ class ServerProcess {
   void Kill();
   // Sends `signal` (e.g. SIGHUP) to the running server.
   void Signal(int signal);
+  // From the next Start() on, the server may not grow any file beyond
+  // `bytes` (RLIMIT_FSIZE, SIGXFSZ ignored): writes past it fail with EFBIG,
+  // as on a full disk. 0 = no limit (the default).
+  void set_file_size_limit(uint64_t bytes) { file_size_limit_ = bytes; }
 
   const std::string& grpc_address() const { return grpc_address_; }
+  // Process id of the running server, -1 when none.
+  pid_t pid() const { return pid_; }
   const std::string& http_address() const { return http_address_; }
   std::shared_ptr<grpc::Channel> Channel() const;
   // Path of the file capturing the server's stderr (its log).
@@ -45,6 +52,7 @@ class ServerProcess {
  private:
   std::string data_dir_;
   std::vector<std::string> extra_flags_;
+  uint64_t file_size_limit_ = 0;
   pid_t pid_ = -1;
   std::string grpc_address_;
   std::string http_address_;
