@@ -32,6 +32,16 @@ absl::Status ReaderPool::Read(absl::FunctionRef<absl::Status(const Xapian::Datab
       return status;
     } catch (const Xapian::DatabaseModifiedError& error) {
       last_error = Describe(error);
+    } catch (const Xapian::DatabaseCorruptError& error) {
+      // A reader overtaken by commits can meet blocks the writer has reused
+      // since, which Xapian may report as corruption rather than as a
+      // modification. Retry on a fresh reader when the index has moved on;
+      // without a newer commit the corruption is real.
+      const IndexFollower::ReaderState now = follower_.GetReaderState();
+      if (now.epoch == state.epoch && now.generation == state.generation) {
+        return absl::DataLossError(absl::StrCat("search index: ", Describe(error)));
+      }
+      last_error = Describe(error);
     } catch (const Xapian::DatabaseOpeningError& error) {
       // A rebuild may have removed the database between GetReaderState() and
       // the open; then the next attempt opens its replacement.

@@ -33,8 +33,10 @@ class ReaderPool {
 
   // Runs `read` on a reader showing the follower's latest commit. Xapian
   // errors `read` throws become a Status: when a commit overtook the read
-  // (DatabaseModifiedError) it is retried on the newer revision; UNAVAILABLE
-  // while no index is servable.
+  // (DatabaseModifiedError, or DatabaseCorruptError while newer commits
+  // exist: blocks reused under an old reader) it is retried on the newer
+  // revision; UNAVAILABLE while no index is servable; DATA_LOSS for
+  // corruption no commit explains.
   absl::Status Read(absl::FunctionRef<absl::Status(const Xapian::Database&)> read);
 
  private:

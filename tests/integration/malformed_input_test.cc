@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -855,6 +856,22 @@ class MalformedInputTest : public ::testing::Test {
     search_ = meshdex::v1::SearchService::NewStub(server_->Channel());
     admin_ = meshdex::v1::AdminService::NewStub(server_->Channel());
     Seed();
+    WaitForIndex();
+  }
+
+  // Search answers UNAVAILABLE while the index of a fresh data dir is built:
+  // wait (bounded) until it has applied the seed, so every search case meets
+  // a serving index.
+  static void WaitForIndex() {
+    meshdex::v1::SearchRequest request;
+    request.set_min_sequence(LastSequence());
+    grpc::Status status;
+    for (int attempt = 0; attempt < 300; ++attempt) {
+      status = Unary(search_.get(), &meshdex::v1::SearchService::Stub::Search, request);
+      if (status.error_code() != StatusCode::UNAVAILABLE) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_TRUE(status.ok()) << status.error_message();
   }
   static void TearDownTestSuite() {
     catalog_.reset();
