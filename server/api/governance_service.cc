@@ -3,14 +3,9 @@
 #include <string>
 #include <utility>
 
-#include "absl/strings/str_cat.h"
 
 namespace meshdex::api {
 namespace {
-
-std::string PolicyTarget(absl::string_view domain, absl::string_view name) {
-  return absl::StrCat("urn:policy:", domain, ":", name);
-}
 
 // (revision, sequence) a policy write wrote.
 std::pair<int64_t, uint64_t> PolicyWritten(const meshdex::v1::ApplyPolicyResponse& applied,
@@ -25,7 +20,7 @@ grpc::Status GovernanceService::ApplyPolicy(grpc::ServerContext* context,
                                             const meshdex::v1::ApplyPolicyRequest* request,
                                             meshdex::v1::ApplyPolicyResponse* response) {
   const meshdex::v1::ObjectMeta& meta = request->policy().metadata();
-  const std::string target = PolicyTarget(meta.domain(), meta.name());
+  const std::string target = governance::PolicyUrn(meta.domain(), meta.name());
   return gate_.Write<meshdex::v1::ApplyPolicyResponse>(
       *context,
       {kGrpcTransport,
@@ -58,7 +53,7 @@ grpc::Status GovernanceService::ListPolicies(grpc::ServerContext* context,
 grpc::Status GovernanceService::DeletePolicy(grpc::ServerContext* context,
                                              const meshdex::v1::DeletePolicyRequest* request,
                                              meshdex::v1::DeletePolicyResponse* response) {
-  const std::string target = PolicyTarget(request->domain(), request->name());
+  const std::string target = governance::PolicyUrn(request->domain(), request->name());
   return gate_.Write<meshdex::v1::DeletePolicyResponse>(
       *context,
       {kGrpcTransport, "GovernanceService.DeletePolicy", auth::Action::kWritePolicy,

@@ -34,12 +34,7 @@ google::protobuf::Timestamp ToTimestamp(absl::Time time) {
 DataProduct Canonical(const DataProduct& input) {
   DataProduct product = input;
   product.clear_status();
-  meshdex::v1::ObjectMeta* meta = product.mutable_metadata();
-  meta->clear_urn();
-  meta->clear_revision();
-  meta->clear_create_time();
-  meta->clear_update_time();
-  meta->clear_delete_time();
+  ClearServerSetFields(*product.mutable_metadata());
   if (product.api_version().empty()) product.set_api_version(std::string(kApiVersion));
   if (product.kind().empty()) product.set_kind(std::string(kKind));
   if (product.spec().lifecycle().empty()) {
@@ -93,6 +88,14 @@ absl::StatusOr<std::string> CheckedUrn(absl::string_view urn, absl::string_view 
 }
 
 }  // namespace
+
+void ClearServerSetFields(meshdex::v1::ObjectMeta& meta) {
+  meta.clear_urn();
+  meta.clear_revision();
+  meta.clear_create_time();
+  meta.clear_update_time();
+  meta.clear_delete_time();
+}
 
 absl::Status CheckExpectedRevision(int64_t expected, int64_t actual, absl::string_view urn) {
   if (expected > 0 && expected != actual) {

@@ -25,6 +25,11 @@
 
 namespace meshdex::catalog {
 
+// Clears the (out) fields the server sets on a resource's metadata (urn,
+// revision, create/update/delete times), so submitted input compares equal
+// to what is stored.
+void ClearServerSetFields(meshdex::v1::ObjectMeta& meta);
+
 // A submitted descriptor as the catalog would store it: server-set fields
 // cleared, defaults filled (apiVersion, kind, lifecycle draft), metadata.urn
 // set; validated (INVALID_ARGUMENT as for ApplyProduct), with the

@@ -30,20 +30,11 @@ google::protobuf::Timestamp ToTimestamp(absl::Time time) {
   return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(time));
 }
 
-std::string PolicyUrn(absl::string_view domain, absl::string_view name) {
-  return absl::StrCat("urn:policy:", domain, ":", name);
-}
-
 // The policy as stored: server-set fields cleared, defaults filled, so equal
 // input always yields an equal stored form.
 Policy Canonical(const Policy& input) {
   Policy policy = input;
-  meshdex::v1::ObjectMeta* meta = policy.mutable_metadata();
-  meta->clear_urn();
-  meta->clear_revision();
-  meta->clear_create_time();
-  meta->clear_update_time();
-  meta->clear_delete_time();
+  catalog::ClearServerSetFields(*policy.mutable_metadata());
   if (policy.api_version().empty()) policy.set_api_version(std::string(kApiVersion));
   if (policy.kind().empty()) policy.set_kind(std::string(kKind));
   return policy;
@@ -77,6 +68,10 @@ std::string DescribePolicy(absl::string_view domain, absl::string_view name) {
 }
 
 }  // namespace
+
+std::string PolicyUrn(absl::string_view domain, absl::string_view name) {
+  return absl::StrCat("urn:policy:", domain, ":", name);
+}
 
 absl::StatusOr<std::unique_ptr<Governance>> Governance::Open(storage::Store& store,
                                                              Options options) {

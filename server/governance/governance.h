@@ -26,6 +26,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
@@ -38,6 +39,9 @@
 #include "storage/store.h"
 
 namespace meshdex::governance {
+
+// urn:policy:<domain>:<name> (urn:policy::<name> for a global policy).
+std::string PolicyUrn(absl::string_view domain, absl::string_view name);
 
 class Governance {
  public:

@@ -37,7 +37,7 @@ std::string NameOf(const DataProduct& product) {
   return ProductUrn(product.metadata().domain(), product.metadata().name());
 }
 std::string NameOf(const Policy& policy) {
-  return absl::StrCat("urn:policy:", policy.metadata().domain(), ":", policy.metadata().name());
+  return governance::PolicyUrn(policy.metadata().domain(), policy.metadata().name());
 }
 
 void SetResource(const DataProduct& product, meshdex::v1::ApplyProductRequest& request) {
@@ -261,13 +261,13 @@ void ApiHandlers::PutProduct(const httplib::Request& request, const std::string&
 
 void ApiHandlers::DeleteProduct(const httplib::Request& request,
                                 httplib::Response& response) const {
-  auto core_request = DeleteProductRequestFrom(request.matches[1].str(), request.matches[2].str(),
-                                               request.params);
+  auto core_request =
+      DeleteProductRequestFrom(request.matches[1].str(), request.matches[2].str(), request.params);
   if (!core_request.ok()) return SendError(response, core_request.status());
   DeleteAndAudit<meshdex::v1::DeleteProductResponse>(
-      *services_.gatekeeper, request, response, "CatalogService.DeleteProduct", auth::Action::kWriteProduct,
-                 request.matches[1].str(), core_request->urn(),
-                 [&] { return services_.catalog->DeleteProduct(*core_request); });
+      *services_.gatekeeper, request, response, "CatalogService.DeleteProduct",
+      auth::Action::kWriteProduct, request.matches[1].str(), core_request->urn(),
+      [&] { return services_.catalog->DeleteProduct(*core_request); });
 }
 
 void ApiHandlers::ListRevisions(const httplib::Request& request,
@@ -318,10 +318,10 @@ void ApiHandlers::DeletePolicy(const httplib::Request& request, httplib::Respons
   auto core_request = DeletePolicyRequestFrom(PolicyPathOf(request), request.params);
   if (!core_request.ok()) return SendError(response, core_request.status());
   DeleteAndAudit<meshdex::v1::DeletePolicyResponse>(
-      *services_.gatekeeper, request, response, "GovernanceService.DeletePolicy", auth::Action::kWritePolicy,
-                 core_request->domain(),
-                 absl::StrCat("urn:policy:", core_request->domain(), ":", core_request->name()),
-                 [&] { return services_.governance->DeletePolicy(*core_request); });
+      *services_.gatekeeper, request, response, "GovernanceService.DeletePolicy",
+      auth::Action::kWritePolicy, core_request->domain(),
+      governance::PolicyUrn(core_request->domain(), core_request->name()),
+      [&] { return services_.governance->DeletePolicy(*core_request); });
 }
 
 void ApiHandlers::Evaluate(const httplib::Request& request, const std::string& body,
