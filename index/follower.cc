@@ -362,6 +362,12 @@ bool IndexFollower::WaitForSequence(uint64_t sequence, absl::Time deadline) cons
   return true;
 }
 
+absl::Status IndexFollower::ReadCommitted(
+    absl::FunctionRef<absl::Status(const ReaderState&)> read) const {
+  absl::ReaderMutexLock commit_lock(&commit_mu_);
+  return read(GetReaderState());
+}
+
 IndexFollower::ReaderState IndexFollower::GetReaderState() const {
   absl::MutexLock lock(&mu_);
   return reader_state_;
@@ -495,7 +501,10 @@ absl::StatusOr<bool> IndexFollower::ApplyBatch() {
     }
     spelling.ApplyTo(*writer_);
     writer_->set_metadata(layout::kAppliedSequenceKey, absl::StrCat(last));
+    absl::WriterMutexLock commit_lock(&commit_mu_);
     writer_->commit_transaction();
+    writer_applied_ = last;
+    PublishCommit(last);
   } catch (const Xapian::DatabaseCorruptError& error) {
     CancelTransaction(*writer_);
     absl::MutexLock lock(&mu_);
@@ -505,8 +514,6 @@ absl::StatusOr<bool> IndexFollower::ApplyBatch() {
     CancelTransaction(*writer_);
     return absl::InternalError(absl::StrCat("index commit failed: ", Describe(error)));
   }
-  writer_applied_ = last;
-  PublishCommit(last);
   return true;
 }
 
@@ -611,6 +618,7 @@ absl::Status IndexFollower::DoRebuild(bool take_over) {
 }
 
 void IndexFollower::PublishDatabase(const std::string& path, uint64_t applied) {
+  absl::WriterMutexLock commit_lock(&commit_mu_);
   absl::MutexLock lock(&mu_);
   reader_state_.path = path;
   ++reader_state_.epoch;

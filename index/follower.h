@@ -18,7 +18,12 @@
 // serving searches, then replaces CURRENT atomically and removes db-N.
 //
 // The follower only reads the store. Readers (ReaderPool) open the live
-// database themselves and use ReaderState() to notice commits and swaps.
+// database themselves and use ReadCommitted() to notice commits and swaps.
+// A Xapian reader is only safe while the writer has not committed twice past
+// the reader's revision (then the blocks it reads may be reused, which Xapian
+// may or may not detect). So a commit and its publication wait until no read
+// is in progress, and a read always starts on the latest published commit:
+// no read is ever overtaken by a commit.
 //
 // Thread-safety: all public methods are thread-safe. Only the follower thread
 // (or Rebuild() while the thread is not running) touches the writable
@@ -32,6 +37,7 @@
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -95,6 +101,11 @@ class IndexFollower {
   // `deadline` passes; returns whether that was reached.
   bool WaitForSequence(uint64_t sequence, absl::Time deadline) const;
 
+  // Runs `read` with the latest published ReaderState; commits and database
+  // swaps wait until it returns, so what `read` opens stays intact. `read`
+  // must not wait for the follower (e.g. WaitForSequence) or it stalls it.
+  absl::Status ReadCommitted(absl::FunctionRef<absl::Status(const ReaderState&)> read) const
+      ABSL_LOCKS_EXCLUDED(commit_mu_);
   ReaderState GetReaderState() const;
 
  private:
@@ -114,7 +125,7 @@ class IndexFollower {
   // Waits retry_backoff or until Stop().
   void Backoff();
   void PublishDatabase(const std::string& path, uint64_t applied);
-  void PublishCommit(uint64_t applied);
+  void PublishCommit(uint64_t applied) ABSL_EXCLUSIVE_LOCKS_REQUIRED(commit_mu_);
   void CloseWriter();
 
   const storage::Store& store_;
@@ -128,6 +139,10 @@ class IndexFollower {
   // Serialises Start(), Stop() and a Rebuild() done without the thread.
   absl::Mutex lifecycle_mu_;
   std::thread thread_;
+
+  // Held shared by readers for a whole read and exclusively by the follower
+  // around a commit or a swap and its publication. Acquired before mu_.
+  mutable absl::Mutex commit_mu_ ABSL_ACQUIRED_BEFORE(mu_);
 
   mutable absl::Mutex mu_;
   // Signalled on every change of the state below.

@@ -4,7 +4,8 @@
 // A Xapian::Database must not be used by two threads at once, so each call
 // borrows a reader exclusively and returns it afterwards. Before use a reader
 // is brought up to the follower's latest commit: Database::reopen() when only
-// commits happened, a fresh open after a rebuild replaced the database.
+// commits happened, a fresh open after a rebuild replaced the database. Reads
+// run inside IndexFollower::ReadCommitted(), so no commit overtakes them.
 // Measured on a 100k-product index: reopen ~5 us, open ~40-120 us (every
 // table file is opened), so readers are kept between calls rather than opened
 // per call; the pool grows to the number of concurrent callers.
@@ -32,11 +33,9 @@ class ReaderPool {
   explicit ReaderPool(const IndexFollower& follower) : follower_(follower) {}
 
   // Runs `read` on a reader showing the follower's latest commit. Xapian
-  // errors `read` throws become a Status: when a commit overtook the read
-  // (DatabaseModifiedError, or DatabaseCorruptError while newer commits
-  // exist: blocks reused under an old reader) it is retried on the newer
-  // revision; UNAVAILABLE while no index is servable; DATA_LOSS for
-  // corruption no commit explains.
+  // errors `read` throws become a Status: UNAVAILABLE while no index is
+  // servable or when it cannot be opened, DATA_LOSS for corruption,
+  // INTERNAL otherwise.
   absl::Status Read(absl::FunctionRef<absl::Status(const Xapian::Database&)> read);
 
  private:
@@ -46,9 +45,9 @@ class ReaderPool {
     uint64_t generation = 0;
   };
 
-  // Borrows an idle reader (or opens one, always when `fresh`) brought up to
-  // the commit `state` names.
-  std::unique_ptr<Reader> Borrow(const IndexFollower::ReaderState& state, bool fresh);
+  // Borrows an idle reader (or opens one) brought up to the commit `state`
+  // names.
+  std::unique_ptr<Reader> Borrow(const IndexFollower::ReaderState& state);
   void Return(std::unique_ptr<Reader> reader);
 
   const IndexFollower& follower_;

@@ -1,7 +1,9 @@
 #include "index/follower.h"
 
 #include <filesystem>
+#include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <xapian.h>
@@ -275,6 +277,57 @@ TEST_F(FollowerTest, WaitForSequenceTimesOutOnUnwrittenSequence) {
   CatchUp();
   EXPECT_FALSE(follower_->WaitForSequence(store_->LastSequence() + 1,
                                           absl::Now() + absl::Milliseconds(20)));
+}
+
+TEST_F(FollowerTest, CommitWaitsUntilTheReadInProgressEnds) {
+  StartFollower();
+  WriteShipmentsAndOrders();
+  CatchUp();
+  uint64_t written = 0;
+  absl::Status read = follower_->ReadCommitted([&](const IndexFollower::ReaderState& state) {
+    const Xapian::rev revision = Xapian::Database(state.path).get_revision();
+    written = Put(Product("sales", "invoices", [](auto& p) {
+      p.mutable_spec()->set_description("parcel invoices");
+    }));
+    // The follower sees the write but may not commit it under this read.
+    EXPECT_FALSE(follower_->WaitForSequence(written, absl::Now() + absl::Milliseconds(200)));
+    EXPECT_EQ(Xapian::Database(state.path).get_revision(), revision);
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(read.ok()) << read;
+  ASSERT_TRUE(follower_->WaitForSequence(written, absl::Now() + absl::Seconds(10)));
+  EXPECT_THAT(Find("invoices"), ElementsAre("urn:dp:sales:invoices"));
+}
+
+TEST_F(FollowerTest, SearchesDuringManyCommitsAllSucceed) {
+  StartFollower();
+  WriteShipmentsAndOrders();
+  CatchUp();
+  constexpr int kSearchers = 4;
+  constexpr int kSearchesEach = 200;
+  constexpr int kWrites = 300;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> searchers;
+  for (int t = 0; t < kSearchers; ++t) {
+    searchers.emplace_back([&] {
+      Searcher searcher(*follower_);
+      meshdex::v1::SearchRequest request;
+      request.set_query("parcel");
+      request.add_facets("domain");
+      for (int i = 0; i < kSearchesEach; ++i) {
+        if (!searcher.Search(request).ok()) ++failures;
+      }
+    });
+  }
+  for (int i = 0; i < kWrites; ++i) {
+    Put(Product("bulk", absl::StrCat("p", i % 50), [i](auto& p) {
+      p.mutable_spec()->set_description(absl::StrCat("parcel batch ", i));
+    }));
+  }
+  for (std::thread& searcher : searchers) searcher.join();
+  EXPECT_EQ(failures.load(), 0);
+  CatchUp();
+  EXPECT_EQ(Find("parcel").size(), 52u);
 }
 
 }  // namespace
