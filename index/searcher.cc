@@ -112,14 +112,19 @@ std::optional<std::string> OnlyExcludedTerms(absl::string_view text) {
   return absl::StrJoin(words, " OR ");
 }
 
+// A query matching every document. Never Xapian::Query::MatchAll: that is
+// one static object whose reference count (a plain unsigned) every copy
+// changes, so copying it on concurrent searches corrupts it and crashes.
+Xapian::Query MatchEverything() { return Xapian::Query(std::string()); }
+
 // The query of the free text; everything when there is none. A syntax error
 // (a lone AND, "a OR") is retried with AND/OR/NOT taken as plain words.
 absl::StatusOr<Xapian::Query> ParseText(Xapian::QueryParser& parser, const std::string& text,
                                         unsigned extra_flags = 0) {
-  if (text.empty()) return Xapian::Query::MatchAll;
+  if (text.empty()) return MatchEverything();
   const unsigned flags = kParseFlags | extra_flags;
   Xapian::Query query;
-  // Database errors propagate (the reader pool retries or reports them); any
+  // Database errors propagate (the reader pool reports them); any
   // other error is the query's fault.
   try {
     try {
@@ -133,13 +138,13 @@ absl::StatusOr<Xapian::Query> ParseText(Xapian::QueryParser& parser, const std::
     return absl::InvalidArgumentError(absl::StrCat("query: ", error.get_msg()));
   }
   // Text of operators only ("-", "*", "()") names no term: match everything.
-  if (query.empty()) return Xapian::Query::MatchAll;
+  if (query.empty()) return MatchEverything();
   // Xapian reads a lone "-term" (no term to love) as "term"; meshdex reads it
   // as "everything but term", like "NOT term".
   if (std::optional<std::string> excluded = OnlyExcludedTerms(text); excluded.has_value()) {
     absl::StatusOr<Xapian::Query> hated = ParseText(parser, *excluded, extra_flags);
     if (!hated.ok()) return hated.status();
-    return Xapian::Query(Xapian::Query::OP_AND_NOT, Xapian::Query::MatchAll, *hated);
+    return Xapian::Query(Xapian::Query::OP_AND_NOT, MatchEverything(), *hated);
   }
   return query;
 }
@@ -150,7 +155,7 @@ Xapian::Query Combine(Xapian::Query::op op, const std::vector<Xapian::Query>& qu
 
 Xapian::Query FilterTermQuery(const layout::FilterField& field, const std::string& value) {
   std::optional<std::string> term = layout::FilterTerm(field, value);
-  return term.has_value() ? Xapian::Query(*term) : Xapian::Query::MatchNothing;
+  return term.has_value() ? Xapian::Query(*term) : Xapian::Query();  // matches nothing
 }
 
 // `text` restricted by the filters and entity types.
