@@ -27,6 +27,7 @@
 #include "meshdex/v1/lineage.grpc.pb.h"
 #include "meshdex/v1/search.grpc.pb.h"
 #include "nlohmann/json.hpp"
+#include "tests/testing/load_stats.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/temp_dir.h"
 
@@ -58,22 +59,8 @@ class IntervalStats {
   int64_t errors_ = 0;
 };
 
-double Percentile(std::vector<double>& values, double p) {
-  if (values.empty()) return 0;
-  const size_t index = std::min(values.size() - 1, static_cast<size_t>(p * values.size()));
-  std::nth_element(values.begin(), values.begin() + index, values.end());
-  return values[index];
-}
-
-// VmRSS of `pid` in KiB, 0 when unreadable.
-int64_t RssKib(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stoll(line.substr(6));
-  }
-  return 0;
-}
+using ::meshdex::testing::Percentile;
+using ::meshdex::testing::RssKib;
 
 meshdex::v1::DataProduct SoakProduct(int index, int64_t version) {
   meshdex::v1::DataProduct product;

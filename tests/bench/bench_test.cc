@@ -1,0 +1,150 @@
+// The bench's generator (deterministic, shaped as issue 10 asks) and a tiny
+// meshdex-bench run whose report must hold every figure. No timing is
+// asserted: figures only have to be sane numbers, or null with a note.
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <vector>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "tests/bench/generator.h"
+#include "tests/testing/run_command.h"
+#include "tests/testing/temp_dir.h"
+
+namespace meshdex::bench {
+namespace {
+
+TEST(BenchGenerator, SameSeedMakesTheSameMesh) {
+  const MeshGenerator a(7, 300, 300), b(7, 300, 300);
+  for (int64_t i = 0; i < 300; ++i) {
+    ASSERT_EQ(a.Product(i).SerializeAsString(), b.Product(i).SerializeAsString()) << i;
+    ASSERT_EQ(a.EventJson(i), b.EventJson(i)) << i;
+    ASSERT_EQ(a.Query(i).MeshdexQuery(), b.Query(i).MeshdexQuery()) << i;
+  }
+}
+
+TEST(BenchGenerator, OtherSeedMakesAnotherMesh) {
+  const MeshGenerator a(7, 100, 100), b(8, 100, 100);
+  int same = 0;
+  for (int64_t i = 0; i < 100; ++i) {
+    same += a.Product(i).SerializeAsString() == b.Product(i).SerializeAsString();
+  }
+  EXPECT_LT(same, 5);
+}
+
+TEST(BenchGenerator, ProductsHaveZipfDomainsPortsAndSchemasWithPii) {
+  const MeshGenerator mesh(1, 2000, 10);
+  std::map<std::string, int> per_domain;
+  int with_pii = 0, with_tags = 0;
+  std::set<std::string> kinds;
+  for (int64_t i = 0; i < mesh.products(); ++i) {
+    const meshdex::v1::DataProduct product = mesh.Product(i);
+    ASSERT_EQ(mesh.ProductUrn(i), absl::StrCat("urn:dp:", product.metadata().domain(), ":",
+                                               product.metadata().name()));
+    ++per_domain[product.metadata().domain()];
+    with_tags += product.spec().tags_size() > 0;
+    ASSERT_GE(product.spec().output_ports_size(), 1);
+    ASSERT_LE(product.spec().output_ports_size(), 6);
+    bool pii = false;
+    for (const meshdex::v1::Port& port : product.spec().output_ports()) {
+      kinds.insert(port.kind());
+      ASSERT_GE(port.schema().fields_size(), 3);
+      ASSERT_LE(port.schema().fields_size(), 60);
+      for (const auto& field : port.schema().fields()) pii |= field.classification() == "pii";
+    }
+    with_pii += pii;
+  }
+  EXPECT_EQ(per_domain.size(), static_cast<size_t>(mesh.domain_count()));
+  std::vector<int> sizes;
+  for (const auto& [domain, count] : per_domain) sizes.push_back(count);
+  std::sort(sizes.begin(), sizes.end());
+  EXPECT_GT(sizes.back(), 3 * sizes.front());  // Zipf: the head domain dwarfs the tail
+  EXPECT_GT(with_pii, 100);
+  EXPECT_LT(with_pii, 2000);
+  EXPECT_GT(with_tags, 1000);
+  EXPECT_EQ(kinds, (std::set<std::string>{"api", "kafka", "s3", "sql"}));
+}
+
+TEST(BenchGenerator, LakeIsALayeredDagAndHubsFeedHundredsOfJobs) {
+  const MeshGenerator mesh(1, 10, 20000);
+  std::map<std::string, std::set<std::string>> hub_readers;
+  for (int64_t i = 0; i < mesh.events(); ++i) {
+    const LineageRun run = mesh.Run(i);
+    const int64_t job = std::stoll(run.job_name.substr(4));  // "job-<n>"
+    for (const std::string& input : run.inputs) {
+      if (run.job_namespace == "hub") {
+        if (absl::StartsWith(input, "hub")) hub_readers[input].insert(run.job_name);
+        else ASSERT_LT(std::stoll(input.substr(1)), job) << input;  // "h<n>": an earlier job's
+      } else if (absl::StartsWith(input, "t")) {
+        ASSERT_LT(std::stoll(input.substr(1)), job) << input;  // "t<n>_<o>": an earlier layer's
+      }
+    }
+  }
+  ASSERT_EQ(static_cast<int64_t>(hub_readers.size()), mesh.hub_count());
+  for (const auto& [hub, readers] : hub_readers) EXPECT_GE(readers.size(), 100u) << hub;
+}
+
+// A tiny run: every figure in the report, and the table on stdout.
+TEST(BenchSmoke, TinyRunReportsEveryFigureAndPrintsVerdicts) {
+  meshdex::testing::TempDir dir;
+  const meshdex::testing::CommandResult result = meshdex::testing::RunCommand(
+      {MESHDEX_BENCH_PATH, "--products", "200", "--events", "200", "--seconds", "1",
+       "--min_samples", "300", "--clients", "2", "--report", dir.Sub("report.json")});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::ifstream in(dir.Sub("report.json"));
+  const nlohmann::json report = nlohmann::json::parse(in, nullptr, false);
+  ASSERT_FALSE(report.is_discarded());
+  EXPECT_EQ(report["products"], 200);
+  EXPECT_EQ(report["events"], 200);
+  EXPECT_TRUE(report["machine"].contains("cores"));
+  const std::set<std::string> expected = {
+      "health_p50_us", "get_p50_us", "get_p99_us", "search_p50_us", "search_p99_us",
+      "xapian_raw_p50_us", "postgres_search_p50_us", "suggest_p50_us", "register_per_s",
+      "ingest_grpc_per_s", "ingest_http_per_s", "lineage_depth5_p50_us",
+      "postgres_lineage_depth5_p50_us", "lineage_hub_depth5_p99_us",
+      "postgres_lineage_hub_depth5_p99_us", "rss_bytes", "disk_bytes", "restart_s"};
+  std::set<std::string> keys;
+  for (const auto& [key, value] : report["results"].items()) {
+    keys.insert(key);
+    if (value.is_null()) {
+      EXPECT_TRUE(report["notes"].contains(key)) << key << " is null without a note";
+    } else {
+      ASSERT_TRUE(value.is_number()) << key;
+      EXPECT_GE(value.get<double>(), 0) << key;
+    }
+  }
+  EXPECT_EQ(keys, expected);
+  // What meshdex itself serves is always measurable on a local server.
+  for (const char* key : {"health_p50_us", "get_p50_us", "search_p50_us", "xapian_raw_p50_us",
+                          "suggest_p50_us", "register_per_s", "ingest_grpc_per_s",
+                          "ingest_http_per_s", "lineage_depth5_p50_us", "rss_bytes",
+                          "disk_bytes", "restart_s"}) {
+    ASSERT_TRUE(report["results"][key].is_number()) << key << ": " << report["notes"].value(key, "");
+    EXPECT_GT(report["results"][key].get<double>(), 0) << key;
+  }
+  EXPECT_TRUE(absl::StrContains(result.out, "search_p50_us")) << result.out;
+  EXPECT_TRUE(absl::StrContains(result.out, "PASS") || absl::StrContains(result.out, "MISS"))
+      << result.out;
+}
+
+TEST(BenchDigest, SameSeedSameDigestOtherSeedOtherDigest) {
+  const auto digest = [](const std::string& seed) {
+    meshdex::testing::CommandResult result = meshdex::testing::RunCommand(
+        {MESHDEX_BENCH_PATH, "--products", "300", "--events", "300", "--seed", seed,
+         "--print_digest"});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return result.out;
+  };
+  const std::string first = digest("3");
+  EXPECT_EQ(first.size(), 17u) << first;
+  EXPECT_EQ(first, digest("3"));
+  EXPECT_NE(first, digest("4"));
+}
+
+}  // namespace
+}  // namespace meshdex::bench
