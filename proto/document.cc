@@ -1218,6 +1218,48 @@ class MessageJsonWriter {
     return path_.empty() ? std::string(name) : absl::StrCat(".", name);
   }
 
+  // Kubernetes object metadata: a document may be a Kubernetes custom
+  // resource (deploy/k8s CRDs), whose metadata carries a namespace and fields
+  // the API server sets. `namespace` stands for `domain` when the document
+  // gives no domain (and must equal it when it does); the server-set fields
+  // are ignored whatever their content.
+  static bool IsObjectMeta(const Descriptor& type) {
+    return type.full_name() == "meshdex.v1.ObjectMeta";
+  }
+
+  static bool IsKubernetesOnlyMetadata(absl::string_view key) {
+    static constexpr absl::string_view kKeys[] = {
+        "annotations",     "uid",
+        "resourceVersion", "generation",
+        "creationTimestamp", "deletionTimestamp",
+        "deletionGracePeriodSeconds", "managedFields",
+        "finalizers",      "ownerReferences",
+        "generateName",    "selfLink"};
+    return std::find(std::begin(kKeys), std::end(kKeys), key) !=
+           std::end(kKeys);
+  }
+
+  // The field `metadata.namespace` is read as: `domain` when the mapping has
+  // no domain, nothing (nullptr) when it has the same one.
+  absl::StatusOr<const FieldDescriptor*> NamespaceAsDomain(
+      const Node& metadata, const Descriptor& type, const Node& value) {
+    const FieldDescriptor* domain_field = type.FindFieldByName("domain");
+    for (std::size_t i = 0; i < metadata.children.size(); i += 2) {
+      const Node& key = *metadata.children[i];
+      if (FindField(type, key.text) != domain_field) continue;
+      const Node& domain = *metadata.children[i + 1];
+      if (value.kind == Kind::kScalar && domain.kind == Kind::kScalar &&
+          value.text != domain.text) {
+        PathScope scope(&path_, FieldSuffix("namespace"));
+        return Error(value, absl::StrCat(Quote(value.text),
+                                         " differs from metadata.domain ",
+                                         Quote(domain.text)));
+      }
+      return nullptr;
+    }
+    return domain_field;
+  }
+
   absl::Status WriteMessage(const Node& node, const Descriptor& type,
                             bool top_level) {
     if (node.kind != Kind::kMapping) {
@@ -1238,6 +1280,17 @@ class MessageJsonWriter {
                           key.text == "api_version" || key.text == "kind")) {
           continue;
         }
+        if (IsObjectMeta(type) && key.text == "namespace") {
+          absl::StatusOr<const FieldDescriptor*> domain =
+              NamespaceAsDomain(node, type, value);
+          if (!domain.ok()) return domain.status();
+          if (*domain == nullptr) continue;
+          field = *domain;
+        } else if (IsObjectMeta(type) && IsKubernetesOnlyMetadata(key.text)) {
+          continue;
+        }
+      }
+      if (field == nullptr) {
         PathScope scope(&path_, FieldSuffix(key.text));
         return Error(key, absl::StrCat("unknown field ", Quote(key.text),
                                        Suggestion(type, key.text)));

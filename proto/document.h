@@ -87,7 +87,14 @@ absl::StatusOr<std::vector<ResourceDocument>> ParseDocuments(
 //  - repeated fields need sequences, maps and messages need mappings,
 //    google.protobuf.Timestamp/Duration need RFC 3339 / "1.5s" strings;
 //  - fields may be named in lowerCamelCase or snake_case; null means absent;
-//  - top-level `apiVersion`/`kind` are skipped when the message lacks them.
+//  - top-level `apiVersion`/`kind` are skipped when the message lacks them;
+//  - Kubernetes object metadata (a document may be a custom resource of the
+//    deploy/k8s CRDs): in a meshdex.v1.ObjectMeta, `namespace` is read as
+//    `domain` when no domain is given (a different domain is an error), and
+//    the fields the Kubernetes API server sets (annotations, uid,
+//    resourceVersion, generation, creationTimestamp, deletionTimestamp,
+//    deletionGracePeriodSeconds, managedFields, finalizers, ownerReferences,
+//    generateName, selfLink) are ignored.
 // Errors are INVALID_ARGUMENT naming the path in lowerCamelCase with [i]
 // indices, e.g. `spec.outputPorts[0].adress: unknown field "adress"`, followed
 // by the line and column when known.

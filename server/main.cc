@@ -13,6 +13,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
@@ -37,12 +38,15 @@
 #include "server/catalog/catalog.h"
 #include "server/demo.h"
 #include "server/http/gateway.h"
+#include "server/http/graphql_proxy.h"
 #include "server/lineage/lineage.h"
 #include "server/metrics/grpc_interceptor.h"
 #include "server/metrics/registry.h"
 #include "server/metrics/server_gauges.h"
 #include "server/listen_address.h"
 #include "server/logging.h"
+#include "server/request_log.h"
+#include "server/version.h"
 #include "spdlog/spdlog.h"
 #include "storage/store.h"
 
@@ -71,15 +75,24 @@ ABSL_FLAG(std::string, tls_client_ca, "",
 ABSL_FLAG(bool, reindex, false, "Rebuild the search index from the store before serving.");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "On SIGTERM, how long in-flight calls may take before they are cancelled.");
+ABSL_FLAG(int, slow_request_ms, 0,
+          "Log gRPC and HTTP requests taking at least this many milliseconds at warn, with rpc, "
+          "code, latency_ms and principal (0 = off).");
 ABSL_FLAG(std::string, ui_dir, "",
           "Serve the web UI from this directory (development) instead of the built-in copy.");
 ABSL_FLAG(uint64_t, http_max_body_bytes, 8 << 20, "Largest HTTP request body; larger ones get 413.");
 ABSL_FLAG(int, http_threads, 16, "HTTP worker threads (requests served at once).");
+ABSL_FLAG(std::string, graphql_upstream, "",
+          "host:port of the GraphQL gateway (clients/graphql) that /graphql is forwarded to.");
 ABSL_FLAG(int, http_io_timeout_ms, 5000,
           "Longest HTTP read or write stall, and keep-alive idle time, before a connection is dropped.");
 
 namespace meshdex::server {
 namespace {
+
+// The gRPC health service name that is SERVING once the search index has
+// caught up with the store as it was at start (readiness).
+constexpr char kIndexHealthService[] = "meshdex.v1.SearchService";
 
 // Writes the ready file atomically (temp file + rename) so a reader never sees
 // a partial document.
@@ -188,10 +201,13 @@ absl::Status CheckLimitFlags() {
   if (absl::GetFlag(FLAGS_grpc_max_concurrent_streams) < 1) {
     return absl::InvalidArgumentError("--grpc_max_concurrent_streams: must be at least 1");
   }
+  if (absl::GetFlag(FLAGS_slow_request_ms) < 0) {
+    return absl::InvalidArgumentError("--slow_request_ms: must be 0 (off) or more");
+  }
   if (absl::GetFlag(FLAGS_http_threads) < 1) {
     return absl::InvalidArgumentError("--http_threads: must be at least 1");
   }
-  return absl::OkStatus();
+  return http::GraphqlProxy::CheckUpstream(absl::GetFlag(FLAGS_graphql_upstream));
 }
 
 absl::Status CheckListenPolicy(const ListenAddress& grpc, const ListenAddress& http) {
@@ -216,6 +232,7 @@ absl::Status Run() {
   if (absl::Status status = ConfigureLogging(absl::GetFlag(FLAGS_log_format)); !status.ok()) {
     return status;
   }
+  spdlog::info("meshdexd {} starting", BuildVersion());
   absl::StatusOr<ListenAddress> grpc_address =
       ParseListenAddress(absl::GetFlag(FLAGS_grpc_listen), "--grpc_listen");
   if (!grpc_address.ok()) return grpc_address.status();
@@ -301,6 +318,11 @@ absl::Status Run() {
   metrics::Registry metrics;
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<metrics::GrpcMetricsInterceptorFactory>(metrics));
+  const SlowRequestLog slow_requests(**gate,
+                                     absl::Milliseconds(absl::GetFlag(FLAGS_slow_request_ms)));
+  if (slow_requests.enabled()) {
+    interceptors.push_back(std::make_unique<SlowGrpcRequestLog>(slow_requests));
+  }
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_grpc_max_message_bytes));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
@@ -319,6 +341,10 @@ absl::Status Run() {
   }
   grpc_address->port = grpc_port;
   grpc_server->GetHealthCheckService()->SetServingStatus(true);
+  // The health of "meshdex.v1.SearchService" is what /readyz says (below):
+  // NOT_SERVING until the index has caught up; Kubernetes' readiness probe
+  // asks for it, liveness for the server ("").
+  grpc_server->GetHealthCheckService()->SetServingStatus(kIndexHealthService, false);
 
   // Ready once the index has caught up with the store as it was at start, so
   // a load balancer sends no searches to an instance that is still rebuilding.
@@ -337,6 +363,14 @@ absl::Status Run() {
   http_services.metrics = &metrics;
   http_services.gatekeeper = &gatekeeper;
   http_services.metrics_public = absl::GetFlag(FLAGS_metrics_public);
+  if (slow_requests.enabled()) {
+    http_services.observe_request = [&slow_requests](const std::string& operation,
+                                                     const std::string& status,
+                                                     const std::string& authorization,
+                                                     absl::Duration latency) {
+      slow_requests.Observe("http", operation, status, authorization, latency);
+    };
+  }
   http::HttpGateway gateway(
       std::move(http_services),
       {.max_body_bytes = absl::GetFlag(FLAGS_http_max_body_bytes),
@@ -345,7 +379,8 @@ absl::Status Run() {
        .ui_dir = absl::GetFlag(FLAGS_ui_dir),
        .tls_cert = absl::GetFlag(FLAGS_tls_cert),
        .tls_key = absl::GetFlag(FLAGS_tls_key),
-       .tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca)});
+       .tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca),
+       .graphql_upstream = absl::GetFlag(FLAGS_graphql_upstream)});
   absl::StatusOr<ListenAddress> http_bound = gateway.Start(*http_address);
   if (!http_bound.ok()) {
     grpc_server->Shutdown();
@@ -361,10 +396,21 @@ absl::Status Run() {
   }
   spdlog::info("meshdexd serving: gRPC on {}, HTTP on http://{}/", grpc_address->ToString(),
                http_bound->ToString());
+  absl::Notification stop_index_health;
+  std::thread index_health([&] {
+    while (!stop_index_health.HasBeenNotified()) {
+      if (follower.WaitForSequence(start_sequence, absl::Now() + absl::Milliseconds(200))) {
+        grpc_server->GetHealthCheckService()->SetServingStatus(kIndexHealthService, true);
+        return;
+      }
+    }
+  });
 
   int signal = WaitForTerminationSignal(signals, **gate);
   spdlog::info("received {}, shutting down", signal == SIGTERM ? "SIGTERM" : "SIGINT");
   const absl::Time stop_start = absl::Now();
+  stop_index_health.Notify();
+  index_health.join();
   grpc_server->GetHealthCheckService()->SetServingStatus(false);
   shutting_down.Notify();
   gateway.Stop();
@@ -387,6 +433,11 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "meshdex catalog server.\nUsage: meshdexd [--data_dir=DIR] [--grpc_listen=HOST:PORT] "
       "[--http_listen=HOST:PORT] [--demo] [--ready_file=PATH]");
+  absl::FlagsUsageConfig usage_config;
+  usage_config.version_string = [] {
+    return absl::StrCat("meshdexd ", meshdex::server::BuildVersion(), "\n");
+  };
+  absl::SetFlagsUsageConfig(usage_config);
   absl::ParseCommandLine(argc, argv);
   absl::Status status = meshdex::server::Run();
   if (!status.ok()) {

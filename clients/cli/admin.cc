@@ -39,9 +39,10 @@ int StatsCommand(Session& session) {
     PrintMessage(stats, session.format, std::cout);
     return 0;
   }
-  Table table({"VERSION", "UPTIME", "PRODUCTS", "SEQUENCE", "INDEX LAG", "STORE BYTES", "INDEX BYTES"});
+  Table table({"VERSION", "UPTIME", "PRODUCTS", "DATASETS", "SEQUENCE", "INDEX LAG", "STORE BYTES",
+               "INDEX BYTES"});
   table.AddRow({stats.version(), absl::StrCat(stats.uptime_seconds(), "s"), absl::StrCat(stats.products()),
-                absl::StrCat(stats.last_sequence()),
+                absl::StrCat(stats.datasets()), absl::StrCat(stats.last_sequence()),
                 absl::StrCat(stats.last_sequence() - std::min(stats.last_sequence(), stats.index_applied_sequence())),
                 absl::StrCat(stats.store_bytes()), absl::StrCat(stats.index_bytes())});
   table.Print(std::cout);

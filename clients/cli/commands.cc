@@ -95,13 +95,8 @@ void PrintPorts(const char* heading, const google::protobuf::RepeatedPtrField<me
 }  // namespace
 
 std::unique_ptr<grpc::ClientContext> CallContext(const Session& session, bool deadline) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  if (deadline) {
-    context->set_deadline(std::chrono::system_clock::now() +
-                          std::chrono::seconds(session.timeout_seconds));
-  }
-  if (!session.token.empty()) context->AddMetadata("authorization", "Bearer " + session.token);
-  return context;
+  if (!deadline) return session.client->NewContext(std::nullopt);
+  return session.client->NewContext();
 }
 
 int ReportError(const grpc::Status& status, const std::string& what) {

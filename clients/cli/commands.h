@@ -9,6 +9,7 @@
 
 #include "absl/strings/string_view.h"
 #include "clients/cli/output.h"
+#include "clients/cpp/meshdex_client.h"
 #include "proto/document.h"
 #include "grpcpp/client_context.h"
 #include "meshdex/v1/admin.grpc.pb.h"
@@ -23,22 +24,21 @@ namespace meshdex::cli {
 // keep the CLI looping.
 inline constexpr int kMaxPages = 10000;
 
-// What every command needs: the connection, the credentials, the output
-// format and a deadline.
+// What every command needs: the connection (with the bearer token and the
+// deadline of each call) and the output format.
 struct Session {
-  std::unique_ptr<meshdex::v1::CatalogService::Stub> catalog;
-  std::unique_ptr<meshdex::v1::SearchService::Stub> search;
-  std::unique_ptr<meshdex::v1::LineageService::Stub> lineage;
-  std::unique_ptr<meshdex::v1::AdminService::Stub> admin;
-  std::unique_ptr<meshdex::v1::GovernanceService::Stub> governance;
-  // Bearer token sent with every call (empty: none). Never printed.
-  std::string token;
+  // The connection (channel, token, deadline); the stubs below are its own.
+  std::unique_ptr<meshdex::client::Client> client;
+  meshdex::v1::CatalogService::Stub* catalog = nullptr;
+  meshdex::v1::SearchService::Stub* search = nullptr;
+  meshdex::v1::LineageService::Stub* lineage = nullptr;
+  meshdex::v1::AdminService::Stub* admin = nullptr;
+  meshdex::v1::GovernanceService::Stub* governance = nullptr;
   OutputFormat format = OutputFormat::kTable;
-  int timeout_seconds = 30;
 };
 
 // A call context with the session's bearer token and, unless `deadline` is
-// false (streams that run until stopped), the session's deadline.
+// false (streams that run until stopped), the session's deadline (--timeout).
 std::unique_ptr<grpc::ClientContext> CallContext(const Session& session, bool deadline = true);
 // Prints "error: [what: ]CODE: message" to stderr; returns exit code 1.
 int ReportError(const grpc::Status& status, const std::string& what = "");

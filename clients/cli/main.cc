@@ -14,9 +14,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/time/time.h"
 #include "clients/cli/commands.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
+#include "clients/cli/interop_commands.h"
+#include "clients/cpp/meshdex_client.h"
 
 namespace {
 
@@ -46,25 +47,42 @@ absl::StatusOr<std::string> ReadPemFile(const std::string& option, const std::st
   return text.str();
 }
 
-// TLS (verified against --tls_ca, else the system roots) when a CA or a
-// client certificate is given; plaintext otherwise.
-absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentials(const TlsFiles& tls) {
-  if (tls.ca.empty() && tls.cert.empty()) return grpc::InsecureChannelCredentials();
-  grpc::SslCredentialsOptions options;
+// The PEM text of the TLS files: TLS (verified against --tls_ca, else the
+// system roots) when a CA or a client certificate is given; plaintext
+// otherwise.
+absl::StatusOr<meshdex::client::TlsOptions> ReadTls(const TlsFiles& tls) {
+  meshdex::client::TlsOptions options;
   if (!tls.ca.empty()) {
     absl::StatusOr<std::string> ca = ReadPemFile("--tls_ca", tls.ca);
     if (!ca.ok()) return ca.status();
-    options.pem_root_certs = *std::move(ca);
+    options.root_certs = *std::move(ca);
   }
   if (!tls.cert.empty()) {
     absl::StatusOr<std::string> cert = ReadPemFile("--tls_cert", tls.cert);
     if (!cert.ok()) return cert.status();
     absl::StatusOr<std::string> key = ReadPemFile("--tls_key", tls.key);
     if (!key.ok()) return key.status();
-    options.pem_cert_chain = *std::move(cert);
-    options.pem_private_key = *std::move(key);
+    options.cert_chain = *std::move(cert);
+    options.private_key = *std::move(key);
   }
-  return grpc::SslCredentials(options);
+  return options;
+}
+
+// The connection of every command. One attempt per call: the CLI reports
+// UNAVAILABLE at once instead of retrying.
+absl::StatusOr<std::unique_ptr<meshdex::client::Client>> Connect(const std::string& server,
+                                                                 const std::string& token,
+                                                                 int timeout_seconds,
+                                                                 const TlsFiles& tls) {
+  meshdex::client::ClientOptions options;
+  options.server = server;
+  options.token = token;
+  options.deadline = absl::Seconds(timeout_seconds);
+  options.retry.max_attempts = 1;
+  absl::StatusOr<meshdex::client::TlsOptions> tls_options = ReadTls(tls);
+  if (!tls_options.ok()) return tls_options.status();
+  options.tls = *std::move(tls_options);
+  return meshdex::client::Client::Connect(std::move(options));
 }
 
 // The bearer tokens a command line or the environment carries, so that usage
@@ -136,26 +154,25 @@ int main(int argc, char** argv) {
                        : output == "yaml" ? OutputFormat::kYaml
                        : output == "dot"  ? OutputFormat::kDot
                                           : OutputFormat::kTable;
-      session.timeout_seconds = timeout;
       if (!token.empty() && !meshdex::cli::IsSendableToken(token)) {
         std::cerr << "error: --token (or " << kTokenEnv
                   << "): must be printable ASCII without spaces\n";
         exit_code = kUsageError;
         return;
       }
-      session.token = token;
-      absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials = ChannelCredentials(tls);
-      if (!credentials.ok()) {
-        std::cerr << "error: " << credentials.status().message() << "\n";
+      absl::StatusOr<std::unique_ptr<meshdex::client::Client>> client =
+          Connect(server, token, timeout, tls);
+      if (!client.ok()) {
+        std::cerr << "error: " << client.status().message() << "\n";
         exit_code = kUsageError;
         return;
       }
-      auto channel = grpc::CreateChannel(server, *credentials);
-      session.catalog = meshdex::v1::CatalogService::NewStub(channel);
-      session.search = meshdex::v1::SearchService::NewStub(channel);
-      session.lineage = meshdex::v1::LineageService::NewStub(channel);
-      session.admin = meshdex::v1::AdminService::NewStub(channel);
-      session.governance = meshdex::v1::GovernanceService::NewStub(channel);
+      session.client = *std::move(client);
+      session.catalog = &session.client->catalog();
+      session.search = &session.client->search();
+      session.lineage = &session.client->lineage();
+      session.admin = &session.client->admin();
+      session.governance = &session.client->governance();
       exit_code = command();
     };
   };
@@ -225,6 +242,34 @@ int main(int argc, char** argv) {
   suggest->add_option("prefix", prefix, "What has been typed so far")->required();
   suggest->add_option("--limit", limit, "Most suggestions to show")->check(CLI::Range(1, 50))->capture_default_str();
   suggest->callback(run([&] { return SuggestCommand(session, prefix, limit); }));
+
+  std::vector<std::string> import_files;
+  std::string import_from;
+  std::string import_domain;
+  bool import_dry_run = false;
+  auto* import_command = app.add_subcommand(
+      "import", "Register products from ODCS contracts, Open Data Mesh DPDS or ODPS descriptors");
+  import_command->add_option("--from", import_from, "Descriptor format")
+      ->required()
+      ->check(CLI::IsMember({"odcs", "dpds", "odps"}));
+  import_command->add_option("files", import_files, "Descriptor files (- for stdin)")->required();
+  import_command->add_option("--domain", import_domain, "Domain of the products (default: theirs)");
+  import_command->add_flag("--dry-run", import_dry_run, "Map and validate only; store nothing");
+  import_command->callback(run([&] {
+    return ImportCommand(session, import_from, import_files, import_domain, import_dry_run);
+  }));
+
+  std::string export_to;
+  std::string export_urn;
+  int64_t export_revision = 0;
+  auto* export_command = app.add_subcommand("export", "Write a product as an ODCS v3 contract");
+  export_command->add_option("--to", export_to, "Descriptor format")
+      ->required()
+      ->check(CLI::IsMember({"odcs"}));
+  export_command->add_option("urn", export_urn, "Product URN")->required();
+  export_command->add_option("--revision", export_revision, "Revision (default: latest)");
+  export_command->callback(
+      run([&] { return ExportCommand(session, export_to, export_urn, export_revision); }));
 
   std::vector<std::string> event_files;
   auto* ingest = app.add_subcommand("ingest", "Send OpenLineage events (JSON lines or a JSON array)");

@@ -49,13 +49,7 @@ std::string YamlScalar(const std::string& text) {
 
 }  // namespace
 
-bool IsSendableToken(absl::string_view token) {
-  if (token.empty()) return false;
-  for (char c : token) {
-    if (c <= ' ' || c > '~') return false;
-  }
-  return true;
-}
+bool IsSendableToken(absl::string_view token) { return client::IsSendableToken(token); }
 
 int TokenHashCommand(const std::string& principal, const std::vector<std::string>& roles) {
   if (principal.empty()) {

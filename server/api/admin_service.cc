@@ -1,10 +1,12 @@
 #include "server/api/admin_service.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "server/api/status.h"
 #include "server/metrics/server_gauges.h"
+#include "server/version.h"
 #include "spdlog/spdlog.h"
 
 namespace meshdex::api {
@@ -18,11 +20,18 @@ grpc::Status AdminService::GetStats(grpc::ServerContext* context,
   }
   absl::StatusOr<uint64_t> products = store_.CountProducts();
   if (!products.ok()) return ToGrpcStatus(products.status());
-  response->set_version(MESHDEX_VERSION);
+  absl::StatusOr<uint64_t> datasets = store_.CountDatasets();
+  if (!datasets.ok()) return ToGrpcStatus(datasets.status());
+  // Applied first: the store's sequence read after it is never behind it.
+  const uint64_t applied = follower_.AppliedSequence();
+  const uint64_t last = store_.LastSequence();
+  response->set_version(server::BuildVersion());
   response->set_uptime_seconds(absl::ToInt64Seconds(absl::Now() - started_));
   response->set_products(static_cast<int64_t>(*products));
-  response->set_last_sequence(store_.LastSequence());
-  response->set_index_applied_sequence(follower_.AppliedSequence());
+  response->set_datasets(static_cast<int64_t>(*datasets));
+  response->set_last_sequence(last);
+  response->set_index_applied_sequence(applied);
+  response->set_index_lag(last - std::min(last, applied));
   response->set_store_bytes(static_cast<int64_t>(metrics::DirectorySize(store_.path())));
   response->set_index_bytes(static_cast<int64_t>(metrics::DirectorySize(index_dir_)));
   return grpc::Status::OK;

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/api/status.h"
 #include "server/catalog/validation.h"
+#include "server/interop/descriptor_requests.h"
 
 namespace meshdex::api {
 namespace {
@@ -32,6 +33,46 @@ grpc::Status CatalogService::ApplyProduct(grpc::ServerContext* context,
                                                   applied.sequence());
       },
       response);
+}
+
+grpc::Status CatalogService::ImportDescriptor(grpc::ServerContext* context,
+                                              const meshdex::v1::ImportDescriptorRequest* request,
+                                              meshdex::v1::ImportDescriptorResponse* response) {
+  constexpr absl::string_view kOperation = "CatalogService.ImportDescriptor";
+  if (grpc::Status denied = gate_.Admit(*context, kOperation, auth::Action::kRead); !denied.ok()) {
+    return denied;
+  }
+  absl::StatusOr<meshdex::v1::ImportDescriptorResponse> mapped = interop::MapImport(*request);
+  if (!mapped.ok()) return ToGrpcStatus(mapped.status());
+  const meshdex::v1::ObjectMeta& meta = mapped->product().metadata();
+  return gate_.Write<meshdex::v1::ImportDescriptorResponse>(
+      *context,
+      {kGrpcTransport,
+       request->dry_run() ? "CatalogService.ImportDescriptor (dry run)" : kOperation,
+       auth::Action::kWriteProduct, meta.domain(), catalog::ProductUrn(meta.domain(), meta.name())},
+      [&]() -> absl::StatusOr<meshdex::v1::ImportDescriptorResponse> {
+        absl::StatusOr<meshdex::v1::ApplyProductResponse> applied =
+            catalog_.ApplyProduct(interop::ApplyRequestFor(*mapped, request->dry_run()));
+        if (!applied.ok()) return applied.status();
+        meshdex::v1::ImportDescriptorResponse imported = *mapped;
+        interop::AddApplyOutcome(*std::move(applied), &imported);
+        return imported;
+      },
+      [&](const meshdex::v1::ImportDescriptorResponse& imported) {
+        return request->dry_run() || imported.outcome() == meshdex::v1::UNCHANGED
+                   ? std::pair<int64_t, uint64_t>(0, 0)
+                   : std::pair<int64_t, uint64_t>(imported.product().metadata().revision(),
+                                                  imported.sequence());
+      },
+      response);
+}
+
+grpc::Status CatalogService::ExportDescriptor(grpc::ServerContext* context,
+                                              const meshdex::v1::ExportDescriptorRequest* request,
+                                              meshdex::v1::ExportDescriptorResponse* response) {
+  return gate_.Call<meshdex::v1::ExportDescriptorResponse>(
+      *context, "CatalogService.ExportDescriptor", auth::Action::kRead,
+      [&] { return interop::ExportDescriptor(catalog_, *request); }, response);
 }
 
 grpc::Status CatalogService::GetProduct(grpc::ServerContext* context,

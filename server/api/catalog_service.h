@@ -45,6 +45,14 @@ class CatalogService final : public meshdex::v1::CatalogService::Service {
                               meshdex::v1::ResolveAddressResponse* response) override;
   grpc::Status Watch(grpc::ServerContext* context, const meshdex::v1::WatchRequest* request,
                      grpc::ServerWriter<meshdex::v1::ChangeEvent>* writer) override;
+  // Maps the descriptor (a reader may ask), then applies the product as a
+  // write to its domain, like ApplyProduct (server/interop).
+  grpc::Status ImportDescriptor(grpc::ServerContext* context,
+                                const meshdex::v1::ImportDescriptorRequest* request,
+                                meshdex::v1::ImportDescriptorResponse* response) override;
+  grpc::Status ExportDescriptor(grpc::ServerContext* context,
+                                const meshdex::v1::ExportDescriptorRequest* request,
+                                meshdex::v1::ExportDescriptorResponse* response) override;
 
  private:
   const GrpcGate& gate_;

@@ -6,6 +6,8 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "server/interop/descriptor_requests.h"
 #include "server/http/marquez.h"
 #include "server/http/request_mapping.h"
 #include "server/http/response.h"
@@ -335,6 +337,53 @@ void ApiHandlers::Evaluate(const httplib::Request& request, const std::string& b
   meshdex::v1::EvaluateRequest core_request;
   *core_request.mutable_product() = std::move(products->front());
   SendResult(response, services_.governance->Evaluate(core_request));
+}
+
+void ApiHandlers::ImportDescriptor(const httplib::Request& request, const std::string& body,
+                                   httplib::Response& response) const {
+  constexpr absl::string_view kOperation = "CatalogService.ImportDescriptor";
+  const auth::Gatekeeper& gatekeeper = *services_.gatekeeper;
+  const std::string authorization = AuthorizationOf(request);
+  absl::StatusOr<auth::Principal> reader =
+      gatekeeper.Admit(authorization, {kHttpTransport, kOperation, auth::Action::kRead, "", ""});
+  if (!reader.ok()) return SendError(response, reader.status());
+  absl::StatusOr<meshdex::v1::ImportDescriptorRequest> import =
+      ImportDescriptorRequestFrom(request.params, body);
+  if (!import.ok()) return SendError(response, import.status());
+  absl::StatusOr<meshdex::v1::ImportDescriptorResponse> mapped = interop::MapImport(*import);
+  if (!mapped.ok()) return SendError(response, mapped.status());
+  const meshdex::v1::ObjectMeta& meta = mapped->product().metadata();
+  const auth::Gatekeeper::Request write = {kHttpTransport, kOperation, auth::Action::kWriteProduct,
+                                           meta.domain(), NameOf(mapped->product())};
+  absl::StatusOr<auth::Principal> principal = gatekeeper.Admit(authorization, write);
+  if (!principal.ok()) return SendError(response, principal.status());
+  absl::StatusOr<meshdex::v1::ApplyProductResponse> applied =
+      services_.catalog->ApplyProduct(interop::ApplyRequestFor(*mapped, import->dry_run()));
+  const bool wrote = applied.ok() && !import->dry_run() &&
+                     applied->outcome() != meshdex::v1::ApplyOutcome::UNCHANGED;
+  if (!import->dry_run()) {
+    gatekeeper.RecordWrite(*principal, write, applied.status(), wrote ? RevisionOf(*applied) : 0,
+                           wrote ? applied->sequence() : 0);
+  }
+  if (!applied.ok()) return SendError(response, applied.status());
+  const bool created = wrote && applied->outcome() == meshdex::v1::ApplyOutcome::CREATED;
+  interop::AddApplyOutcome(*std::move(applied), &*mapped);
+  SendResult(response, mapped, created ? 201 : 200);
+}
+
+void ApiHandlers::ExportDescriptor(const httplib::Request& request,
+                                   httplib::Response& response) const {
+  absl::StatusOr<meshdex::v1::ExportDescriptorRequest> export_request =
+      ExportDescriptorRequestFrom(request.matches[1].str(), request.matches[2].str(),
+                                  request.params);
+  if (!export_request.ok()) return SendError(response, export_request.status());
+  absl::StatusOr<meshdex::v1::ExportDescriptorResponse> exported =
+      interop::ExportDescriptor(*services_.catalog, *export_request);
+  if (!exported.ok()) return SendError(response, exported.status());
+  if (!exported->unmapped().empty()) {
+    response.set_header("X-Meshdex-Unmapped", absl::StrJoin(exported->unmapped(), ", "));
+  }
+  response.set_content(exported->content(), "application/yaml");
 }
 
 void ApiHandlers::GetScorecard(const httplib::Request& request, httplib::Response& response) const {

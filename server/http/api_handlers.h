@@ -38,6 +38,15 @@ class ApiHandlers {
   void PutProduct(const httplib::Request& request, const std::string& body,
                   httplib::Response& response) const;
   void DeleteProduct(const httplib::Request& request, httplib::Response& response) const;
+  // POST /v1/import?from=odcs|dpds|odps[&domain=][&dry_run=]: the descriptor
+  // in the body is mapped (400 naming the field when it cannot be), then
+  // applied as a product write to its domain, answering an
+  // ImportDescriptorResponse (201 when created). GET
+  // /v1/products/{domain}/{name}/export?to=odcs answers the ODCS YAML, the
+  // fields it could not carry listed in the X-Meshdex-Unmapped header.
+  void ImportDescriptor(const httplib::Request& request, const std::string& body,
+                        httplib::Response& response) const;
+  void ExportDescriptor(const httplib::Request& request, httplib::Response& response) const;
   void ListRevisions(const httplib::Request& request, httplib::Response& response) const;
   void Search(const httplib::Request& request, httplib::Response& response) const;
   void Suggest(const httplib::Request& request, httplib::Response& response) const;

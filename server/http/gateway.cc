@@ -21,6 +21,10 @@ namespace {
 // The route label of requests no route took.
 constexpr char kOtherRoute[] = "other";
 
+// Longest stall waiting for the GraphQL gateway (which gives each of its own
+// calls to meshdexd 10 s).
+constexpr absl::Duration kGraphqlUpstreamTimeout = absl::Seconds(30);
+
 // "/v1/products/{domain}/{name}" -> "/v1/products/([^/]+)/([^/]+)";
 // "{path...}" -> "(.+)". Literal characters are escaped.
 std::string PatternFor(const std::string& route) {
@@ -106,6 +110,7 @@ HttpGateway::HttpGateway(GatewayServices services, GatewayOptions options)
       options_(std::move(options)),
       api_(services_),
       ui_(options_.ui_dir),
+      graphql_(options_.graphql_upstream, kGraphqlUpstreamTimeout),
       requests_(services_.metrics->AddCounter(
           "meshdex_http_requests_total",
           "HTTP requests answered, by method, route template and status code.",
@@ -214,6 +219,12 @@ void HttpGateway::RegisterRoutes() {
         [api](const Request& rq, Response& rs) { api->DeleteProduct(rq, rs); });
   Route("GET", "/v1/products/{domain}/{name}/revisions", Access::kRead,
         [api](const Request& rq, Response& rs) { api->ListRevisions(rq, rs); });
+  Route("GET", "/v1/products/{domain}/{name}/export", Access::kRead,
+        [api](const Request& rq, Response& rs) { api->ExportDescriptor(rq, rs); });
+  BodyRoute("POST", "/v1/import", Access::kWriteInHandler,
+            [api](const Request& rq, const std::string& body, Response& rs) {
+              api->ImportDescriptor(rq, body, rs);
+            });
   Route("GET", "/v1/policies", Access::kRead,
         [api](const Request& rq, Response& rs) { api->ListPolicies(rq, rs); });
   BodyRoute("POST", "/v1/policies", Access::kWriteInHandler,
@@ -249,6 +260,15 @@ void HttpGateway::RegisterRoutes() {
   Route("GET", "/api/v1/lineage", Access::kRead,
         [api](const Request& rq, Response& rs) { api->GetMarquezLineage(rq, rs); });
 
+  // GraphQL: the gateway forwards the caller's token to the gRPC API, which
+  // admits each call, so the route itself is public.
+  Route("GET", "/graphql", Access::kPublic,
+        [this](const Request& rq, Response& rs) { graphql_.Forward(rq, "", rs); });
+  BodyRoute("POST", "/graphql", Access::kPublic,
+            [this](const Request& rq, const std::string& body, Response& rs) {
+              graphql_.Forward(rq, body, rs);
+            });
+
   // The single-page app: its pages all load index.html, which routes itself.
   const Handler page = [this](const Request& rq, Response& rs) {
     ServeAsset(rq, rs, "index.html");
@@ -281,7 +301,7 @@ void HttpGateway::Route(const std::string& method, const std::string& route, Acc
     const absl::Time start = absl::Now();
     if (Admitted(access, method, route, request, response)) handler(request, response);
     FinishBody(request, response);
-    Record(request.method, route, response.status, absl::Now() - start);
+    Record(request, route, response.status, absl::Now() - start);
   };
   const std::string pattern = PatternFor(route);
   if (method == "GET") {
@@ -301,7 +321,7 @@ void HttpGateway::BodyRoute(const std::string& method, const std::string& route,
       // The body stays unread: refused before it costs anything.
       response.set_header("Connection", "close");
       FinishBody(request, response);
-      Record(request.method, route, response.status, absl::Now() - start);
+      Record(request, route, response.status, absl::Now() - start);
       return;
     }
     if (request.is_multipart_form_data()) {
@@ -310,7 +330,7 @@ void HttpGateway::BodyRoute(const std::string& method, const std::string& route,
                               "multipart/form-data: send application/json or application/yaml"));
       response.set_header("Connection", "close");
       FinishBody(request, response);
-      Record(request.method, route, response.status, absl::Now() - start);
+      Record(request, route, response.status, absl::Now() - start);
       return;
     }
     std::string body;
@@ -331,7 +351,7 @@ void HttpGateway::BodyRoute(const std::string& method, const std::string& route,
       handler(request, body, response);
     }
     FinishBody(request, response);
-    Record(request.method, route, response.status, absl::Now() - start);
+    Record(request, route, response.status, absl::Now() - start);
   };
   const std::string pattern = PatternFor(route);
   if (method == "POST") {
@@ -372,12 +392,17 @@ void HttpGateway::ServeAsset(const httplib::Request& request, httplib::Response&
   response.set_content(asset->body, asset->content_type);
 }
 
-void HttpGateway::Record(const std::string& method, const std::string& route, int status,
+void HttpGateway::Record(const httplib::Request& request, const std::string& route, int status,
                          absl::Duration latency) {
   // A handler that set no status answers 200 (httplib's default).
-  const metrics::LabelValues labels = {method, route, absl::StrCat(status == -1 ? 200 : status)};
+  const metrics::LabelValues labels = {request.method, route,
+                                       absl::StrCat(status == -1 ? 200 : status)};
   requests_.Increment(labels);
   latency_.Observe(labels, absl::ToDoubleSeconds(latency));
+  if (services_.observe_request) {
+    services_.observe_request(absl::StrCat(request.method, " ", route), labels[2],
+                              request.get_header_value("Authorization"), latency);
+  }
 }
 
 absl::StatusOr<server::ListenAddress> HttpGateway::Start(const server::ListenAddress& address) {

@@ -9,7 +9,8 @@
 //  * /healthz (the process is up), /readyz (ready to answer), /metrics
 //    (Prometheus text, including this gateway's request metrics);
 //  * the web UI: / , /products/{domain}/{name} and /datasets/{...} answer the
-//    single-page app's index.html, its files are below /ui/ (ui_assets.h).
+//    single-page app's index.html, its files are below /ui/ (ui_assets.h);
+//  * /graphql (POST, GET), forwarded to the GraphQL gateway (graphql_proxy.h).
 //
 // Limits: a bounded pool of GatewayOptions::threads workers; a body declared
 // larger than max_body_bytes is refused with 413 before it is read (also on
@@ -35,6 +36,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/http/api_handlers.h"
+#include "server/http/graphql_proxy.h"
 #include "server/http/services.h"
 #include "server/http/ui_assets.h"
 #include "server/listen_address.h"
@@ -86,13 +88,14 @@ class HttpGateway {
                   const std::string& path) const;
   // Whether the request declares a body over the limit; answers 413 if so.
   bool RefuseOversizedBody(const httplib::Request& request, httplib::Response& response);
-  void Record(const std::string& method, const std::string& route, int status,
+  void Record(const httplib::Request& request, const std::string& route, int status,
               absl::Duration latency);
 
   const GatewayServices services_;
   const GatewayOptions options_;
   const ApiHandlers api_;
   const UiAssets ui_;
+  const GraphqlProxy graphql_;
   metrics::Counter& requests_;
   metrics::Histogram& latency_;
   std::unique_ptr<httplib::Server> server_;

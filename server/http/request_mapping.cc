@@ -211,6 +211,32 @@ absl::StatusOr<meshdex::v1::GetProductRequest> GetProductRequestFrom(absl::strin
   return request;
 }
 
+absl::StatusOr<meshdex::v1::ImportDescriptorRequest> ImportDescriptorRequestFrom(
+    const QueryParams& query, std::string body) {
+  QueryReader reader(query, {"from", "domain", "dry_run"});
+  meshdex::v1::ImportDescriptorRequest request;
+  request.set_format(reader.String("from"));
+  request.set_domain(reader.String("domain"));
+  request.set_dry_run(reader.Bool("dry_run"));
+  if (!reader.status().ok()) return reader.status();
+  if (request.format().empty()) {
+    return absl::InvalidArgumentError("from: required (odcs, dpds or odps)");
+  }
+  request.set_content(std::move(body));
+  return request;
+}
+
+absl::StatusOr<meshdex::v1::ExportDescriptorRequest> ExportDescriptorRequestFrom(
+    absl::string_view domain, absl::string_view name, const QueryParams& query) {
+  QueryReader reader(query, {"to", "revision"});
+  meshdex::v1::ExportDescriptorRequest request;
+  request.set_urn(ProductUrn(domain, name));
+  request.set_format(reader.String("to"));
+  request.set_revision(reader.Integer<int64_t>("revision"));
+  if (!reader.status().ok()) return reader.status();
+  return request;
+}
+
 absl::StatusOr<meshdex::v1::ListRevisionsRequest> ListRevisionsRequestFrom(
     absl::string_view domain, absl::string_view name, const QueryParams& query) {
   QueryReader reader(query, {"page_size", "page_token"});

@@ -36,6 +36,13 @@ std::string ProductUrn(absl::string_view domain, absl::string_view name);
 
 // GET /v1/products?domain=&page_size=&page_token=
 absl::StatusOr<meshdex::v1::ListProductsRequest> ListProductsRequestFrom(const QueryParams& query);
+// POST /v1/import?from=odcs|dpds|odps[&domain=D][&dry_run=true], the body
+// being the descriptor (YAML or JSON).
+absl::StatusOr<meshdex::v1::ImportDescriptorRequest> ImportDescriptorRequestFrom(
+    const QueryParams& query, std::string body);
+// GET /v1/products/{domain}/{name}/export?to=odcs[&revision=N].
+absl::StatusOr<meshdex::v1::ExportDescriptorRequest> ExportDescriptorRequestFrom(
+    absl::string_view domain, absl::string_view name, const QueryParams& query);
 // GET /v1/products/{domain}/{name}?revision=
 absl::StatusOr<meshdex::v1::GetProductRequest> GetProductRequestFrom(absl::string_view domain,
                                                                      absl::string_view name,

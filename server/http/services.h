@@ -74,6 +74,11 @@ struct GatewayServices {
   const auth::Gatekeeper* gatekeeper = nullptr;
   // Serve /metrics without a token even when auth is on.
   bool metrics_public = false;
+  // Optional: told of every answered API request ("GET /v1/products", HTTP
+  // status, raw Authorization header, latency), e.g. for the slow-request log.
+  std::function<void(const std::string& operation, const std::string& status,
+                     const std::string& authorization, absl::Duration latency)>
+      observe_request;
 };
 
 struct GatewayOptions {
@@ -95,6 +100,9 @@ struct GatewayOptions {
   std::string tls_cert;
   std::string tls_key;
   std::string tls_client_ca;
+  // host:port of the GraphQL gateway /graphql is forwarded to
+  // (graphql_proxy.h); empty: /graphql answers 503.
+  std::string graphql_upstream;
 };
 
 }  // namespace meshdex::http

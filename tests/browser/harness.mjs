@@ -20,8 +20,8 @@ function requiredEnv(name) {
 }
 
 // Starts meshdexd with `flags` on a fresh data dir; resolves once its ready
-// file is written and /readyz answers 200. `stop()` ends it (SIGTERM) and
-// removes the data dir.
+// file is written and /readyz answers 200. `baseUrl` is its HTTP origin,
+// `grpc` its gRPC address; `stop()` ends it (SIGTERM) and removes the data dir.
 export async function startServer(flags = ['--demo']) {
   const dir = mkdtempSync(path.join(tmpdir(), 'meshdex-browser-'));
   const readyFile = path.join(dir, 'ready.json');
@@ -61,6 +61,7 @@ export async function startServer(flags = ['--demo']) {
   }
   return {
     baseUrl,
+    grpc: ready.grpc,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

@@ -1,0 +1,325 @@
+// The import mappers field by field, what they report as unmapped or
+// derived, and their errors (server/interop/interop.h).
+#include "server/interop/interop.h"
+
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "server/catalog/validation.h"
+
+namespace meshdex::interop {
+namespace {
+
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+constexpr char kOdcsV3[] = R"(
+apiVersion: v3.0.2
+kind: DataContract
+id: 9d1c-orders
+name: Orders Stream
+domain: Sales Ops
+version: v2.1
+status: active
+description:
+  purpose: Every order.
+  usage: Analytics.
+tags: [orders, "big data"]
+authoritativeDefinitions:
+  - {type: repository, url: https://git.example.com/orders}
+team:
+  name: sales-core
+  members:
+    - {username: ann@example.com, role: Owner}
+    - {username: bob, role: engineer}
+servers:
+  - {server: dev, type: kafka, host: "kafka-dev:9092", environment: dev}
+  - {server: prod, type: kafka, host: "kafka-1:9092,kafka-2:9092", format: avro, environment: prod}
+schema:
+  - name: orders
+    physicalName: sales.orders.v1
+    physicalType: topic
+    description: Order events.
+    quality: [{rule: rowCount}]
+    properties:
+      - {name: order_id, logicalType: string, physicalType: varchar(36), required: true,
+         description: Key., classification: public, primaryKey: true}
+      - {name: email, physicalType: text, classification: PII}
+      - {name: note, logicalType: string, classification: secret}
+      - name: address
+        logicalType: object
+        properties:
+          - {name: city, logicalType: string, businessName: City name}
+slaProperties:
+  - {property: latency, value: 15, unit: min}
+  - {property: availability, value: 99.5, unit: "%"}
+  - {property: retention, value: 3, unit: y}
+price: {priceAmount: 1}
+)";
+
+TEST(OdcsImportTest, MapsAV3ContractFieldByField) {
+  absl::StatusOr<ImportResult> result = ImportDescriptor(Format::kOdcs, kOdcsV3);
+  ASSERT_TRUE(result.ok()) << result.status();
+  const meshdex::v1::DataProduct& product = result->product;
+  EXPECT_EQ(product.metadata().domain(), "sales-ops");
+  EXPECT_EQ(product.metadata().name(), "orders-stream");
+  EXPECT_EQ(product.metadata().labels().at(kSourceIdLabel), "9d1c-orders");
+  EXPECT_EQ(product.metadata().labels().at(kSourceFormatLabel), "odcs");
+  const meshdex::v1::DataProductSpec& spec = product.spec();
+  EXPECT_EQ(spec.title(), "Orders Stream");
+  EXPECT_EQ(spec.version(), "2.1.0");
+  EXPECT_EQ(spec.lifecycle(), "production");
+  EXPECT_EQ(spec.description(), "Every order.\n\nUsage: Analytics.");
+  EXPECT_THAT(spec.tags(), ::testing::ElementsAre("orders", "big-data"));
+  EXPECT_EQ(spec.links().at("repository"), "https://git.example.com/orders");
+  EXPECT_EQ(spec.owner().team(), "sales-core");
+  EXPECT_EQ(spec.owner().email(), "ann@example.com");
+
+  ASSERT_EQ(spec.output_ports_size(), 1);
+  const meshdex::v1::Port& port = spec.output_ports(0);
+  EXPECT_EQ(port.name(), "orders");
+  EXPECT_EQ(port.kind(), "kafka");
+  // The production server, the first broker of its bootstrap list.
+  EXPECT_EQ(port.address(), "kafka://kafka-1:9092/sales.orders.v1");
+  EXPECT_EQ(port.format(), "avro");
+  EXPECT_EQ(port.description(), "Order events.");
+  EXPECT_EQ(port.slo().freshness_seconds(), 900);
+  EXPECT_DOUBLE_EQ(port.slo().availability_percent(), 99.5);
+  ASSERT_EQ(port.schema().fields_size(), 5);
+  const auto& id = port.schema().fields(0);
+  EXPECT_EQ(id.name(), "order_id");
+  EXPECT_EQ(id.type(), "string");
+  EXPECT_TRUE(id.required());
+  EXPECT_EQ(id.description(), "Key.");
+  EXPECT_EQ(id.classification(), "public");
+  EXPECT_EQ(port.schema().fields(1).type(), "text");
+  EXPECT_EQ(port.schema().fields(1).classification(), "pii");
+  EXPECT_EQ(port.schema().fields(2).classification(), "");
+  EXPECT_EQ(port.schema().fields(3).name(), "address");
+  EXPECT_EQ(port.schema().fields(4).name(), "address.city");
+  EXPECT_EQ(port.schema().fields(4).description(), "City name");
+
+  EXPECT_THAT(result->unmapped, Contains("price"));
+  EXPECT_THAT(result->unmapped, Contains("schema[*].quality"));
+  EXPECT_THAT(result->unmapped, Contains("schema[*].properties[*].primaryKey"));
+  EXPECT_THAT(result->unmapped, Contains(HasSubstr("schema[0].properties[2].classification: \"secret\"")));
+  EXPECT_THAT(result->unmapped, Contains(HasSubstr("slaProperties[2]: \"retention\"")));
+  EXPECT_THAT(result->unmapped, Contains(HasSubstr("servers[0]: \"dev\" serves no schema object")));
+  EXPECT_THAT(result->derived, Contains(HasSubstr("metadata.domain: \"sales-ops\" from domain")));
+  EXPECT_THAT(result->derived, Contains(HasSubstr("spec.version: \"2.1.0\" from version \"v2.1\"")));
+  EXPECT_TRUE(catalog::ValidateProduct(product).ok());
+}
+
+TEST(OdcsImportTest, PortsWithoutAReadableServerGetAnExplicitDataset) {
+  absl::StatusOr<ImportResult> result = ImportDescriptor(Format::kOdcs, R"(
+kind: DataContract
+apiVersion: v3.0.2
+id: c-1
+version: 1.0.0
+domain: finance
+schema:
+  - {name: ledger, physicalType: table, properties: [{name: id}]}
+servers:
+  - {server: lake, type: databricks, host: adb.example.net}
+)");
+  ASSERT_TRUE(result.ok()) << result.status();
+  const meshdex::v1::Port& port = result->product.spec().output_ports(0);
+  EXPECT_EQ(port.kind(), "sql");
+  EXPECT_EQ(port.address(), "");
+  EXPECT_EQ(port.dataset().namespace_(), "odcs:c-1");
+  EXPECT_EQ(port.dataset().name(), "ledger");
+  EXPECT_EQ(port.schema().fields(0).type(), "any");
+  // A server whose coordinates make no valid address is reported, not used.
+  absl::StatusOr<ImportResult> unusable = ImportDescriptor(Format::kOdcs, R"(
+kind: DataContract
+id: c-2
+version: 1.0.0
+domain: finance
+schema: [{name: t}]
+servers: [{server: s, type: kafka, host: "bad host"}]
+)");
+  ASSERT_TRUE(unusable.ok()) << unusable.status();
+  EXPECT_EQ(unusable->product.spec().output_ports(0).address(), "");
+  EXPECT_THAT(unusable->unmapped,
+              Contains(HasSubstr("schema[0]: server address \"kafka://bad host/t\" is unusable")));
+  EXPECT_EQ(result->product.metadata().name(), "c-1");
+  EXPECT_THAT(result->derived, Contains(HasSubstr("field id.type: \"any\"")));
+  EXPECT_TRUE(catalog::ValidateProduct(result->product).ok());
+}
+
+TEST(OdcsImportTest, MapsAV2Contract) {
+  absl::StatusOr<ImportResult> result = ImportDescriptor(Format::kOdcs, R"(
+apiVersion: v2.2.2
+kind: DataContract
+uuid: 0001
+datasetDomain: payments
+quantumName: Card Payments
+version: 1.0.0
+status: draft
+sourcePlatform: postgres
+server: db.example.com
+database: pay
+productDl: payments@example.com
+stakeholders:
+  - {username: carl@example.com, role: Data Owner}
+dataset:
+  - table: cards
+    physicalName: cards
+    columns:
+      - {column: card_id, logicalType: string, isNullable: false, isPrimaryKey: true}
+      - {column: holder, logicalType: string, isNullable: true, classification: pii}
+)");
+  ASSERT_TRUE(result.ok()) << result.status();
+  const meshdex::v1::DataProduct& product = result->product;
+  EXPECT_EQ(product.metadata().domain(), "payments");
+  EXPECT_EQ(product.metadata().name(), "card-payments");
+  EXPECT_EQ(product.spec().lifecycle(), "draft");
+  EXPECT_EQ(product.spec().owner().email(), "carl@example.com");
+  const meshdex::v1::Port& port = product.spec().output_ports(0);
+  EXPECT_EQ(port.address(), "postgres://db.example.com/pay.public.cards");
+  ASSERT_EQ(port.schema().fields_size(), 2);
+  EXPECT_TRUE(port.schema().fields(0).required());
+  EXPECT_FALSE(port.schema().fields(1).required());
+  EXPECT_EQ(port.schema().fields(1).classification(), "pii");
+  // Reported in the v2 document's own terms.
+  EXPECT_THAT(result->unmapped, Contains("dataset[*].columns[*].isPrimaryKey"));
+  EXPECT_TRUE(catalog::ValidateProduct(product).ok());
+}
+
+TEST(OdcsImportTest, DomainOptionWinsAndMissingDomainIsAnError) {
+  constexpr char kNoDomain[] = "kind: DataContract\napiVersion: v3.0.2\nid: x\nversion: 1.0.0\n";
+  absl::StatusOr<ImportResult> missing = ImportDescriptor(Format::kOdcs, kNoDomain);
+  ASSERT_EQ(missing.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(missing.status().message()),
+              HasSubstr("metadata.domain: the odcs document names no domain"));
+  absl::StatusOr<ImportResult> given = ImportDescriptor(Format::kOdcs, kNoDomain, {"ops"});
+  ASSERT_TRUE(given.ok()) << given.status();
+  EXPECT_EQ(given->product.metadata().domain(), "ops");
+  absl::StatusOr<ImportResult> bad = ImportDescriptor(Format::kOdcs, kNoDomain, {"Not OK"});
+  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("domain: \"Not OK\" must match"));
+}
+
+TEST(ImportErrorsTest, RejectBadInputWithThePlace) {
+  absl::StatusOr<ImportResult> syntax = ImportDescriptor(Format::kOdcs, "kind: DataContract\n  x: [\n");
+  ASSERT_EQ(syntax.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(syntax.status().message()), HasSubstr("line"));
+  absl::StatusOr<ImportResult> kind = ImportDescriptor(Format::kOdcs, "kind: Policy\nid: a\n");
+  EXPECT_THAT(std::string(kind.status().message()), HasSubstr("kind: \"Policy\""));
+  absl::StatusOr<ImportResult> two =
+      ImportDescriptor(Format::kOdcs, "kind: DataContract\n---\nkind: DataContract\n");
+  EXPECT_THAT(std::string(two.status().message()), HasSubstr("holds 2 documents"));
+  absl::StatusOr<ImportResult> odps = ImportDescriptor(Format::kOdps, "name: x\n");
+  EXPECT_THAT(std::string(odps.status().message()), HasSubstr("kind: missing"));
+  absl::StatusOr<ImportResult> dpds = ImportDescriptor(Format::kDpds, "name: x\n");
+  EXPECT_THAT(std::string(dpds.status().message()), HasSubstr("dataProductDescriptor"));
+  absl::StatusOr<ImportResult> nameless = ImportDescriptor(
+      Format::kOdcs, "kind: DataContract\ndomain: a\nversion: 1.0.0\n");
+  EXPECT_THAT(std::string(nameless.status().message()), HasSubstr("metadata.name:"));
+  EXPECT_FALSE(ParseFormat("csv").ok());
+  ASSERT_TRUE(ParseFormat("ODCS").ok());
+  EXPECT_EQ(*ParseFormat("ODCS"), Format::kOdcs);
+}
+
+TEST(OdcsImportTest, CapsOutputPortsAtTheCatalogLimitAndReportsTheRest) {
+  std::string contract = "kind: DataContract\nid: big\ndomain: d\nversion: 1.0.0\nschema:\n";
+  for (int i = 0; i < 66; ++i) {
+    contract += "  - {name: t" + std::to_string(i) + ", properties: [{name: id, logicalType: string}]}\n";
+  }
+  absl::StatusOr<ImportResult> result = ImportDescriptor(Format::kOdcs, contract);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->product.spec().output_ports_size(), 64);
+  EXPECT_THAT(result->unmapped, Contains(HasSubstr("schema[65]: \"t65\" beyond meshdex's 64")));
+  EXPECT_TRUE(catalog::ValidateProduct(result->product).ok());
+}
+
+TEST(DpdsImportTest, MapsInlinedPortsAndApiDefinitions) {
+  absl::StatusOr<ImportResult> result = ImportDescriptor(Format::kDpds, R"({
+  "dataProductDescriptor": "1.0.0",
+  "info": {"fullyQualifiedName": "urn:dpds:acme:dataproducts:stockLevels:1", "version": "0.3.0",
+           "domain": "Warehouse", "owner": {"id": "wh@acme.io", "name": "Warehouse Team"}},
+  "interfaceComponents": {
+    "outputPorts": [{
+      "name": "levels", "description": "Stock per item",
+      "promises": {
+        "platform": "aws:kafka",
+        "api": {"specification": "asyncapi", "definition": {
+          "asyncapi": "2.5.0",
+          "servers": {"production": {"url": "broker.acme.io:9092", "protocol": "kafka"}},
+          "channels": {"wh.levels": {"subscribe": {"message": {"payload": {
+            "type": "object", "required": ["sku"],
+            "properties": {"sku": {"type": "string"}, "qty": {"type": "integer", "description": "On hand"}}}}}}}}},
+        "slo": {"definition": {"x-qualitySlo": {"freshness": "2m"},
+                               "x-operationalSlo": {"availability": "0.995"}}}},
+      "obligations": {}}],
+    "inputPorts": [{"name": "erpItems", "version": "1.0.0"}],
+    "observabilityPorts": [{"name": "health"}]
+  }})");
+  ASSERT_TRUE(result.ok()) << result.status();
+  const meshdex::v1::DataProduct& product = result->product;
+  EXPECT_EQ(product.metadata().domain(), "warehouse");
+  EXPECT_EQ(product.metadata().name(), "stock-levels");
+  EXPECT_EQ(product.spec().owner().email(), "wh@acme.io");
+  EXPECT_EQ(product.spec().owner().team(), "Warehouse Team");
+  const meshdex::v1::Port& port = product.spec().output_ports(0);
+  EXPECT_EQ(port.kind(), "kafka");
+  EXPECT_EQ(port.address(), "kafka://broker.acme.io:9092/wh.levels");
+  ASSERT_EQ(port.schema().fields_size(), 2);
+  EXPECT_EQ(port.schema().fields(0).name(), "sku");
+  EXPECT_TRUE(port.schema().fields(0).required());
+  EXPECT_EQ(port.schema().fields(1).type(), "integer");
+  EXPECT_EQ(port.slo().freshness_seconds(), 120);
+  EXPECT_DOUBLE_EQ(port.slo().availability_percent(), 99.5);
+  ASSERT_EQ(product.spec().input_ports_size(), 1);
+  EXPECT_EQ(product.spec().input_ports(0).name(), "erp-items");
+  EXPECT_THAT(result->unmapped, Contains("interfaceComponents.observabilityPorts"));
+  EXPECT_THAT(result->unmapped, Contains("interfaceComponents.outputPorts[*].obligations"));
+  EXPECT_TRUE(catalog::ValidateProduct(product).ok());
+}
+
+TEST(OdpsImportTest, MapsPortsToContractDatasetsAndNumbersRepeatedNames) {
+  absl::StatusOr<ImportResult> result = ImportDescriptor(Format::kOdps, R"(
+apiVersion: v0.9.0
+kind: DataProduct
+id: p-1
+name: Customer 360
+domain: crm
+version: v1.0.0
+status: draft
+outputPorts:
+  - {name: customers, type: tables, version: 1.0.0, contractId: c-1}
+  - {name: customers, type: tables, version: 2.0.0, contractId: c-2, sbom: []}
+  - {name: events, type: topic}
+inputPorts:
+  - {name: orders, contractId: c-9}
+managementPorts: [{name: m}]
+)");
+  ASSERT_TRUE(result.ok()) << result.status();
+  const meshdex::v1::DataProductSpec& spec = result->product.spec();
+  EXPECT_EQ(result->product.metadata().name(), "customer-360");
+  EXPECT_EQ(spec.title(), "Customer 360");
+  EXPECT_EQ(spec.version(), "1.0.0");
+  ASSERT_EQ(spec.output_ports_size(), 3);
+  EXPECT_EQ(spec.output_ports(0).name(), "customers");
+  EXPECT_EQ(spec.output_ports(1).name(), "customers-2");
+  EXPECT_EQ(spec.output_ports(1).dataset().name(), "c-2");
+  EXPECT_EQ(spec.output_ports(2).kind(), "kafka");
+  EXPECT_EQ(spec.output_ports(2).dataset().namespace_(), "odps:crm.customer-360");
+  EXPECT_EQ(spec.input_ports(0).dataset().name(), "c-9");
+  EXPECT_THAT(result->unmapped, Contains("managementPorts"));
+  EXPECT_THAT(result->unmapped, Contains("outputPorts[*].version"));
+  EXPECT_THAT(result->derived, Contains(HasSubstr("\"customers-2\"")));
+  EXPECT_TRUE(catalog::ValidateProduct(result->product).ok());
+}
+
+TEST(ImportTest, AWellFormedMinimalContractReportsNothing) {
+  absl::StatusOr<ImportResult> result = ImportDescriptor(
+      Format::kOdcs, "kind: DataContract\napiVersion: v3.0.2\nid: a\nname: a\ndomain: d\nversion: 1.0.0\n");
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_THAT(result->unmapped, IsEmpty());
+  EXPECT_THAT(result->derived, IsEmpty());
+}
+
+}  // namespace
+}  // namespace meshdex::interop
