@@ -46,6 +46,7 @@ READY_FILE  ?= $(BUILD_DIR)/meshdexd.ready.json
 # Sanitizer runtime settings for `make test-sanitize`.
 export ASAN_OPTIONS  ?= detect_leaks=1
 export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
+export LSAN_OPTIONS  ?= suppressions=$(CURDIR)/tests/lsan_suppressions.txt
 
 # apt needs root; go through sudo only when we are not root already.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)

@@ -100,7 +100,9 @@ std::shared_ptr<const PolicySet> Governance::policies() const {
 absl::StatusOr<std::shared_ptr<const PolicySet>> Governance::WithPolicy(const Policy& policy,
                                                                         bool removed) const {
   std::vector<Policy> next;
-  for (const Policy& existing : policies()->policies()) {
+  // Held for the loop: a concurrent swap may drop the set it iterates.
+  const std::shared_ptr<const PolicySet> current = policies();
+  for (const Policy& existing : current->policies()) {
     if (existing.metadata().domain() == policy.metadata().domain() &&
         existing.metadata().name() == policy.metadata().name()) {
       continue;

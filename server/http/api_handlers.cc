@@ -353,8 +353,10 @@ void ApiHandlers::ImportDescriptor(const httplib::Request& request, const std::s
   absl::StatusOr<meshdex::v1::ImportDescriptorResponse> mapped = interop::MapImport(*import);
   if (!mapped.ok()) return SendError(response, mapped.status());
   const meshdex::v1::ObjectMeta& meta = mapped->product().metadata();
+  // The request holds views: the name must outlive it.
+  const std::string name = NameOf(mapped->product());
   const auth::Gatekeeper::Request write = {kHttpTransport, kOperation, auth::Action::kWriteProduct,
-                                           meta.domain(), NameOf(mapped->product())};
+                                           meta.domain(), name};
   absl::StatusOr<auth::Principal> principal = gatekeeper.Admit(authorization, write);
   if (!principal.ok()) return SendError(response, principal.status());
   absl::StatusOr<meshdex::v1::ApplyProductResponse> applied =

@@ -218,7 +218,8 @@ TEST_F(HttpGatewayTest, ListProductsPagesThroughTheCatalog) {
 
   httplib::Result sales = Client().Get("/v1/products?domain=sales");
   ASSERT_TRUE(sales);
-  for (const Json& product : ParseJson(sales->body)["products"]) {
+  const Json sales_body = ParseJson(sales->body);
+  for (const Json& product : sales_body["products"]) {
     EXPECT_EQ(product["metadata"]["domain"], "sales");
   }
   EXPECT_EQ(ErrorCode(Client().Get("/v1/products?page_size=many"), 400), "INVALID_ARGUMENT");
