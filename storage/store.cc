@@ -160,6 +160,10 @@ absl::Status Store::OpenDb() {
   db_options.create_missing_column_families = true;
   db_options.paranoid_checks = true;
   db_options.IncreaseParallelism(2);
+  // Memory is bounded by the block cache plus all memtables together: without
+  // a shared budget each of the column families could grow its own 64 MiB
+  // memtable before flushing, and RSS would climb for a long while.
+  db_options.db_write_buffer_size = 128 << 20;
   std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(256 << 20);
 
   const std::vector<std::string> families = {rocksdb::kDefaultColumnFamilyName,
