@@ -90,3 +90,16 @@ test('the root fields and their arguments are those of DESIGN.md section 4', () 
   }
   assert.equal(schema.getMutationType(), undefined, 'the GraphQL API is read-only');
 });
+
+test('a DateTime prints as protobuf\'s JSON mapping prints the Timestamp', async () => {
+  const { formatTimestamp } = await gatewayModule('proto-types');
+  const at = (nanos) => formatTimestamp({ seconds: 1795000197, nanos });
+  // Fractions are 0, 3, 6 or 9 digits, never trimmed further (a nanos value
+  // ending in 0 once made the gateway print 8 digits where the API printed 9).
+  assert.equal(at(0), '2026-11-18T11:09:57Z');
+  assert.equal(at(907824180), '2026-11-18T11:09:57.907824180Z');
+  assert.equal(at(907824000), '2026-11-18T11:09:57.907824Z');
+  assert.equal(at(900000000), '2026-11-18T11:09:57.900Z');
+  assert.equal(at(1), '2026-11-18T11:09:57.000000001Z');
+  assert.equal(at(1000), '2026-11-18T11:09:57.000001Z');
+});

@@ -21,11 +21,14 @@ function isProtoTimestamp(value) {
   return value !== null && typeof value === 'object' && 'seconds' in value;
 }
 
-// RFC 3339 in UTC with the nanoseconds the Timestamp carries (none when 0).
+// RFC 3339 in UTC exactly as protobuf's JSON mapping prints a Timestamp (and so as
+// the HTTP/JSON API does): no fraction when nanos is 0, else 3, 6 or 9 digits.
 export function formatTimestamp({ seconds, nanos }) {
   const whole = new Date(Number(seconds) * 1000).toISOString().replace('.000Z', '');
   if (!nanos) return `${whole}Z`;
-  return `${whole}.${String(nanos).padStart(9, '0').replace(/0+$/, '')}Z`;
+  let digits = String(nanos).padStart(9, '0');
+  while (digits.length > 3 && digits.endsWith('000')) digits = digits.slice(0, -3);
+  return `${whole}.${digits}Z`;
 }
 
 function outputOnly(name) {
