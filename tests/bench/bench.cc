@@ -38,6 +38,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "clients/cpp/meshdex_client.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "httplib.h"
@@ -59,6 +60,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
+using meshdex::client::Client;
 using meshdex::testing::Percentile;
 
 // The report's result keys, in table order (issue 10; binding).
@@ -77,7 +79,7 @@ constexpr int kLineageDepth = 5;
 constexpr int kLineageMaxNodes = 10000;
 // Events per IngestEvents stream.
 constexpr int64_t kEventsPerStream = 1000;
-constexpr auto kRpcDeadline = std::chrono::seconds(60);
+constexpr absl::Duration kRpcDeadline = absl::Seconds(60);
 constexpr auto kIndexWait = std::chrono::minutes(60);
 
 struct Options {
@@ -91,6 +93,7 @@ struct Options {
   uint64_t seed = 1;
   std::string server;
   std::string http;
+  std::string token;
   std::string report;
   bool postgres = true;
   bool print_digest = false;
@@ -195,13 +198,9 @@ PhaseResult RunPhase(const std::string& label, const Options& options,
   return result;
 }
 
-absl::Status FromGrpc(const grpc::Status& status) {
-  if (status.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
-}
-
-void Deadline(grpc::ClientContext& context) {
-  context.set_deadline(std::chrono::system_clock::now() + kRpcDeadline);
+template <typename T>
+absl::Status StatusOf(const absl::StatusOr<T>& result) {
+  return result.ok() ? absl::OkStatus() : result.status();
 }
 
 // Records the p50 (and p99 when p99_key is set) of a phase, or null with the
@@ -269,15 +268,13 @@ nlohmann::json Machine() {
 }
 
 // Waits until the index has applied everything the store holds.
-absl::Status WaitForIndex(meshdex::v1::AdminService::Stub& admin) {
+absl::Status WaitForIndex(const Client& client) {
   const Clock::time_point end = Clock::now() + kIndexWait;
   while (Clock::now() < end) {
-    grpc::ClientContext context;
-    Deadline(context);
-    meshdex::v1::Stats stats;
-    grpc::Status status = admin.GetStats(&context, meshdex::v1::GetStatsRequest(), &stats);
-    if (!status.ok()) return FromGrpc(status);
-    if (stats.index_applied_sequence() >= stats.last_sequence()) return absl::OkStatus();
+    absl::StatusOr<meshdex::v1::Stats> stats = client.Call(
+        &meshdex::v1::AdminService::Stub::GetStats, client.admin(), meshdex::v1::GetStatsRequest());
+    if (!stats.ok()) return stats.status();
+    if (stats->index_applied_sequence() >= stats->last_sequence()) return absl::OkStatus();
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return absl::DeadlineExceededError("the index did not catch up");
@@ -316,30 +313,43 @@ absl::Status Parallel(int64_t total, int64_t chunk, int threads, ProgressBar& pr
   return failure;
 }
 
-// The server under test and its channel; a local one is restartable.
+// The server under test and the client library's connection to it; a local
+// server is restartable.
 struct Target {
   std::unique_ptr<meshdex::testing::TempDir> dir;
   std::unique_ptr<meshdex::testing::ServerProcess> local;
   std::string grpc_address;
   std::string http_address;
-  std::shared_ptr<grpc::Channel> channel;
+  std::string token;
+  std::unique_ptr<Client> client;
 
   std::string data_dir() const { return dir ? dir->Sub("data") : ""; }
+
+  // (Re)connects to grpc_address: the deadline bounds every call, and the
+  // library's bounded retries ride out a server that is still starting.
+  absl::Status Connect() {
+    meshdex::client::ClientOptions client_options;
+    client_options.server = grpc_address;
+    client_options.token = token;
+    client_options.deadline = kRpcDeadline;
+    absl::StatusOr<std::unique_ptr<Client>> connected =
+        Client::Connect(std::move(client_options));
+    if (!connected.ok()) return connected.status();
+    client = *std::move(connected);
+    return absl::OkStatus();
+  }
 };
 
 absl::Status LoadProducts(const MeshGenerator& mesh, const Options& options,
-                          meshdex::v1::CatalogService::Stub& catalog,
-                          meshdex::v1::AdminService::Stub& admin, Report& report) {
+                          const Client& client, Report& report) {
   ProgressBar progress("register products", mesh.products());
   const Clock::time_point start = Clock::now();
   absl::Status status =
       Parallel(mesh.products(), 1, options.clients, progress, [&](int64_t begin, int64_t) {
         meshdex::v1::ApplyProductRequest request;
         *request.mutable_product() = mesh.Product(begin);
-        meshdex::v1::ApplyProductResponse response;
-        grpc::ClientContext context;
-        Deadline(context);
-        absl::Status applied = FromGrpc(catalog.ApplyProduct(&context, request, &response));
+        absl::Status applied = StatusOf(client.Call(&meshdex::v1::CatalogService::Stub::ApplyProduct,
+                                                    client.catalog(), request));
         if (!applied.ok()) {
           return absl::Status(applied.code(),
                               absl::StrCat(mesh.ProductUrn(begin), ": ", applied.message()));
@@ -348,7 +358,7 @@ absl::Status LoadProducts(const MeshGenerator& mesh, const Options& options,
       });
   if (!status.ok()) return status;
   const double acked = std::chrono::duration<double>(Clock::now() - start).count();
-  status = WaitForIndex(admin);
+  status = WaitForIndex(client);
   if (!status.ok()) return status;
   const double indexed = std::chrono::duration<double>(Clock::now() - start).count();
   report.Set("register_per_s", mesh.products() / indexed);
@@ -360,23 +370,22 @@ absl::Status LoadProducts(const MeshGenerator& mesh, const Options& options,
 }
 
 absl::Status IngestGrpc(const MeshGenerator& mesh, int64_t count, const Options& options,
-                        meshdex::v1::LineageService::Stub& lineage, Report& report) {
+                        const Client& client, Report& report) {
   ProgressBar progress("ingest events (gRPC)", count);
   const Clock::time_point start = Clock::now();
   absl::Status status = Parallel(count, kEventsPerStream, options.clients, progress,
                                  [&](int64_t begin, int64_t end) {
-    grpc::ClientContext context;
-    Deadline(context);
+    std::unique_ptr<grpc::ClientContext> context = client.NewContext();
     meshdex::v1::IngestEventsResponse response;
     std::unique_ptr<grpc::ClientWriter<meshdex::v1::IngestEventRequest>> writer =
-        lineage.IngestEvents(&context, &response);
+        client.lineage().IngestEvents(context.get(), &response);
     meshdex::v1::IngestEventRequest request;
     for (int64_t i = begin; i < end; ++i) {
       request.set_event_json(mesh.EventJson(i));
       if (!writer->Write(request)) break;
     }
     writer->WritesDone();
-    absl::Status finished = FromGrpc(writer->Finish());
+    absl::Status finished = Client::ToStatus(writer->Finish());
     if (!finished.ok()) return finished;
     if (response.has_rejected_index() || response.accepted() != end - begin) {
       return absl::InternalError(absl::StrFormat("IngestEvents accepted %d of %d: %s",
@@ -409,6 +418,7 @@ absl::Status IngestHttp(const MeshGenerator& mesh, int64_t first, const std::str
       // Headers and body go out in two writes: without TCP_NODELAY the
       // second waits for the server's delayed ACK (40 ms).
       client->set_tcp_nodelay(true);
+      if (!options.token.empty()) client->set_bearer_token_auth(options.token);
     }
     httplib::Result result =
         client->Post("/api/v1/lineage", mesh.EventJson(first + begin), "application/json");
@@ -437,18 +447,13 @@ meshdex::v1::SearchRequest SearchRequestOf(const BenchQuery& query) {
 
 void MeasureServer(const MeshGenerator& mesh, const Options& options, Target& target,
                    Report& report) {
-  auto health = grpc::health::v1::Health::NewStub(target.channel);
-  auto catalog = meshdex::v1::CatalogService::NewStub(target.channel);
-  auto search = meshdex::v1::SearchService::NewStub(target.channel);
-  auto lineage = meshdex::v1::LineageService::NewStub(target.channel);
+  const Client& client = *target.client;
+  const auto health = grpc::health::v1::Health::NewStub(client.channel());
 
   Record(report, RunPhase("health (empty RPC)", options, [&](int) -> Operation {
            return [&](int64_t) {
-             grpc::ClientContext context;
-             Deadline(context);
-             grpc::health::v1::HealthCheckResponse response;
-             return FromGrpc(
-                 health->Check(&context, grpc::health::v1::HealthCheckRequest(), &response));
+             return StatusOf(client.Call(&grpc::health::v1::Health::Stub::Check, *health,
+                                         grpc::health::v1::HealthCheckRequest()));
            };
          }),
          "health_p50_us");
@@ -456,20 +461,16 @@ void MeasureServer(const MeshGenerator& mesh, const Options& options, Target& ta
            return [&, t](int64_t i) {
              meshdex::v1::GetProductRequest request;
              request.set_urn(mesh.ProductUrn((i * 7919 + t * 104729) % mesh.products()));
-             grpc::ClientContext context;
-             Deadline(context);
-             meshdex::v1::DataProduct response;
-             return FromGrpc(catalog->GetProduct(&context, request, &response));
+             return StatusOf(
+                 client.Call(&meshdex::v1::CatalogService::Stub::GetProduct, client.catalog(), request));
            };
          }),
          "get_p50_us", "get_p99_us");
   Record(report, RunPhase("Search", options, [&](int) -> Operation {
            return [&](int64_t i) {
              const meshdex::v1::SearchRequest request = SearchRequestOf(mesh.Query(i));
-             grpc::ClientContext context;
-             Deadline(context);
-             meshdex::v1::SearchResponse response;
-             return FromGrpc(search->Search(&context, request, &response));
+             return StatusOf(
+                 client.Call(&meshdex::v1::SearchService::Stub::Search, client.search(), request));
            };
          }),
          "search_p50_us", "search_p99_us");
@@ -477,10 +478,8 @@ void MeasureServer(const MeshGenerator& mesh, const Options& options, Target& ta
            return [&](int64_t i) {
              meshdex::v1::SuggestRequest request;
              request.set_prefix(mesh.SuggestPrefix(i));
-             grpc::ClientContext context;
-             Deadline(context);
-             meshdex::v1::SuggestResponse response;
-             return FromGrpc(search->Suggest(&context, request, &response));
+             return StatusOf(
+                 client.Call(&meshdex::v1::SearchService::Stub::Suggest, client.search(), request));
            };
          }),
          "suggest_p50_us");
@@ -494,12 +493,10 @@ void MeasureServer(const MeshGenerator& mesh, const Options& options, Target& ta
         request.set_depth(kLineageDepth);
         request.set_level(meshdex::v1::GetLineageRequest::DATASET);
         request.set_max_nodes(kLineageMaxNodes);
-        grpc::ClientContext context;
-        Deadline(context);
-        meshdex::v1::LineageGraph response;
-        absl::Status status = FromGrpc(lineage->GetLineage(&context, request, &response));
-        if (status.ok() && response.truncated()) ++truncated;
-        return status;
+        absl::StatusOr<meshdex::v1::LineageGraph> graph =
+            client.Call(&meshdex::v1::LineageService::Stub::GetLineage, client.lineage(), request);
+        if (graph.ok() && graph->truncated()) ++truncated;
+        return StatusOf(graph);
       };
     };
   };
@@ -552,9 +549,11 @@ void MeasureFootprintAndRestart(Target& target, Report& report) {
     report.Null("restart_s", "meshdexd did not restart; log at " + target.local->log_path());
     return;
   }
-  target.channel = target.local->Channel();
-  auto admin = meshdex::v1::AdminService::NewStub(target.channel);
-  absl::Status indexed = WaitForIndex(*admin);
+  // A restarted local server listens on new ports.
+  target.grpc_address = target.local->grpc_address();
+  target.http_address = target.local->http_address();
+  absl::Status indexed = target.Connect();
+  if (indexed.ok()) indexed = WaitForIndex(*target.client);
   if (!indexed.ok()) {
     report.Null("restart_s", "index not current after restart: " + indexed.ToString());
     return;
@@ -707,24 +706,24 @@ int Run(const Options& options) {
     }
     target.grpc_address = target.local->grpc_address();
     target.http_address = target.local->http_address();
-    target.channel = target.local->Channel();
   } else {
     target.grpc_address = options.server;
     target.http_address = options.http;
-    target.channel = grpc::CreateChannel(options.server, grpc::InsecureChannelCredentials());
+  }
+  target.token = options.token;
+  if (absl::Status connected = target.Connect(); !connected.ok()) {
+    std::fprintf(stderr, "meshdex-bench: %s\n", connected.ToString().c_str());
+    return 1;
   }
   Report report;
-  auto catalog = meshdex::v1::CatalogService::NewStub(target.channel);
-  auto lineage = meshdex::v1::LineageService::NewStub(target.channel);
-  auto admin = meshdex::v1::AdminService::NewStub(target.channel);
 
   const int64_t http_events =
       target.http_address.empty()
           ? 0
           : std::min(mesh.events(), static_cast<int64_t>(mesh.events() * options.http_share));
   const int64_t grpc_events = mesh.events() - http_events;
-  absl::Status loaded = LoadProducts(mesh, options, *catalog, *admin, report);
-  if (loaded.ok()) loaded = IngestGrpc(mesh, grpc_events, options, *lineage, report);
+  absl::Status loaded = LoadProducts(mesh, options, *target.client, report);
+  if (loaded.ok()) loaded = IngestGrpc(mesh, grpc_events, options, *target.client, report);
   if (loaded.ok()) {
     if (http_events > 0) {
       loaded = IngestHttp(mesh, grpc_events, target.http_address, options, report);
@@ -734,7 +733,7 @@ int Run(const Options& options) {
                                            : "no events left for HTTP (--http_share)");
     }
   }
-  if (loaded.ok()) loaded = WaitForIndex(*admin);
+  if (loaded.ok()) loaded = WaitForIndex(*target.client);
   if (!loaded.ok()) {
     std::fprintf(stderr, "meshdex-bench: loading failed: %s\n", loaded.ToString().c_str());
     if (target.local) std::fprintf(stderr, "meshdexd log: %s\n", target.local->log_path().c_str());
@@ -811,6 +810,9 @@ int main(int argc, char** argv) {
   app.add_option("--server", options.server,
                  "HOST:PORT of a running meshdexd (gRPC) instead of starting one");
   app.add_option("--http", options.http, "HOST:PORT of its HTTP gateway (with --server)");
+  app.add_option("--token", options.token,
+                 "Bearer token sent with every gRPC call and HTTP request (with --server)")
+      ->envname("MESHDEX_TOKEN");
   app.add_option("--report", options.report, "Write the figures as JSON to this file");
   app.add_option("--postgres", options.postgres, "Measure the PostgreSQL baseline")
       ->capture_default_str();
