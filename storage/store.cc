@@ -64,8 +64,8 @@ absl::StatusOr<int64_t> WriteTxn::LastRevision(absl::string_view urn) {
     if (own_urn == urn && own_state) last = std::max(last, own_state->metadata().revision());
   }
   std::string prefix = keys::RevisionPrefix(urn);
-  std::unique_ptr<rocksdb::Iterator> it(
-      store_.db_->NewIterator(rocksdb::ReadOptions(), store_.revisions_));
+  const internal::ReadView view = store_.ReadState();
+  std::unique_ptr<rocksdb::Iterator> it(store_.db_->NewIterator(view.options, store_.revisions_));
   // Seek past the largest possible revision of this URN, then step back.
   it->SeekForPrev(keys::RevisionKey(urn, std::numeric_limits<int64_t>::max()));
   if (it->Valid()) {
@@ -140,6 +140,15 @@ Store::Store(StoreOptions options) : options_(std::move(options)) {}
 
 Store::~Store() {
   if (db_ == nullptr) return;
+  // Snapshots must be released before the database closes.
+  {
+    absl::MutexLock lock(&applied_mu_);
+    applied_snapshot_.reset();
+  }
+  {
+    absl::MutexLock lock(&seq_mu_);
+    published_snapshot_.reset();
+  }
   for (rocksdb::ColumnFamilyHandle* handle : handles_) {
     db_->DestroyColumnFamilyHandle(handle);
   }
@@ -208,15 +217,47 @@ absl::Status Store::OpenDb() {
     last = *sequence;
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading change log");
+  // Readers see the recovered state, never a later write before it is durable.
+  std::shared_ptr<const rocksdb::Snapshot> recovered = TakeSnapshot();
+  {
+    absl::MutexLock lock(&applied_mu_);
+    applied_sequence_ = last;
+    applied_snapshot_ = recovered;
+  }
   absl::MutexLock lock(&seq_mu_);
   last_sequence_ = last;
+  published_snapshot_ = std::move(recovered);
   return absl::OkStatus();
+}
+
+namespace {
+// The store whose Write() callback runs on this thread, if any: its reads
+// must see the applied state, which the published snapshot may trail.
+thread_local const Store* writing_store = nullptr;
+}  // namespace
+
+internal::ReadView Store::ReadState() const {
+  if (writing_store == this) return {};
+  internal::ReadView view;
+  {
+    absl::MutexLock lock(&seq_mu_);
+    view.pin = published_snapshot_;
+  }
+  view.options.snapshot = view.pin.get();
+  return view;
+}
+
+std::shared_ptr<const rocksdb::Snapshot> Store::TakeSnapshot() const {
+  rocksdb::DB* db = db_;
+  return std::shared_ptr<const rocksdb::Snapshot>(
+      db->GetSnapshot(), [db](const rocksdb::Snapshot* snapshot) { db->ReleaseSnapshot(snapshot); });
 }
 
 absl::StatusOr<std::optional<std::string>> Store::Read(rocksdb::ColumnFamilyHandle* cf,
                                                        absl::string_view key) const {
   std::string value;
-  rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), cf, rocksdb::Slice(key.data(), key.size()), &value);
+  const internal::ReadView view = ReadState();
+  rocksdb::Status status = db_->Get(view.options, cf, rocksdb::Slice(key.data(), key.size()), &value);
   if (status.IsNotFound()) return std::nullopt;
   if (!status.ok()) return FromRocks(status, "reading store");
   return std::optional<std::string>(std::move(value));
@@ -243,7 +284,8 @@ absl::StatusOr<Page<DataProduct>> Store::ListProducts(absl::string_view urn_pref
                                                       absl::string_view start_after,
                                                       size_t limit) const {
   Page<DataProduct> page;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), products_));
+  const internal::ReadView view = ReadState();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(view.options, products_));
   std::string start = start_after.empty() ? keys::ProductKey(urn_prefix)
                                           : keys::ProductKey(start_after);
   for (it->Seek(start); it->Valid(); it->Next()) {
@@ -267,7 +309,8 @@ absl::StatusOr<Page<DataProduct>> Store::ListRevisions(absl::string_view urn,
                                                        size_t limit) const {
   Page<DataProduct> page;
   std::string prefix = keys::RevisionPrefix(urn);
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), revisions_));
+  const internal::ReadView view = ReadState();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(view.options, revisions_));
   for (it->Seek(keys::RevisionKey(urn, after_revision + 1)); it->Valid(); it->Next()) {
     if (!it->key().starts_with(prefix)) break;
     if (page.items.size() == limit) {
@@ -295,7 +338,8 @@ absl::StatusOr<std::optional<AddressClaim>> Store::GetClaim(const DatasetKey& da
 absl::StatusOr<uint64_t> Store::CountKeys(rocksdb::ColumnFamilyHandle* cf,
                                           absl::string_view what) const {
   uint64_t count = 0;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf));
+  const internal::ReadView view = ReadState();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(view.options, cf));
   for (it->SeekToFirst(); it->Valid(); it->Next()) ++count;
   if (!it->status().ok()) return FromRocks(it->status(), absl::StrCat("counting ", what));
   return count;
@@ -323,33 +367,89 @@ absl::StatusOr<uint64_t> Store::Checkpoint(const std::string& dir) const {
 }
 
 absl::StatusOr<uint64_t> Store::Write(absl::FunctionRef<absl::Status(WriteTxn&)> fn) {
-  absl::MutexLock writer(&write_mu_);
-  const uint64_t last = LastSequence();
-  WriteTxn txn(*this, last, absl::Now());
-  if (absl::Status status = fn(txn); !status.ok()) return status;
-  if (absl::Status status = txn.Finish(); !status.ok()) return status;
-  if (txn.batch_->Count() == 0) return last;
-
-  rocksdb::WriteOptions write_options;
-  write_options.sync = options_.sync_writes;
-  if (absl::Status status = FromRocks(db_->Write(write_options, txn.batch_.get()), "writing store");
-      !status.ok()) {
-    return status;
-  }
-  const uint64_t written = txn.next_sequence_ - 1;
+  uint64_t seen = 0;
+  absl::StatusOr<uint64_t> outcome;
   {
-    absl::MutexLock lock(&seq_mu_);
-    last_sequence_ = written;
+    absl::MutexLock writer(&write_mu_);
+    if (refusing_writes_.load()) {
+      return absl::UnavailableError("the store refuses writes after a failed WAL sync; restart meshdexd");
+    }
+    {
+      absl::MutexLock lock(&applied_mu_);
+      seen = applied_sequence_;
+    }
+    WriteTxn txn(*this, seen, absl::Now());
+    writing_store = this;
+    absl::Status status = fn(txn);
+    if (status.ok()) status = txn.Finish();
+    writing_store = nullptr;
+    if (!status.ok()) {
+      outcome = status;
+    } else if (txn.batch_->Count() == 0) {
+      outcome = seen;
+    } else {
+      // Applied, not synced: the next writer may start at once (see
+      // MakeDurable). Nothing is applied when this fails.
+      rocksdb::WriteOptions write_options;
+      write_options.sync = false;
+      if (absl::Status written = FromRocks(db_->Write(write_options, txn.batch_.get()), "writing store");
+          !written.ok()) {
+        return written;
+      }
+      const uint64_t written = txn.next_sequence_ - 1;
+      std::shared_ptr<const rocksdb::Snapshot> snapshot = TakeSnapshot();
+      {
+        absl::MutexLock lock(&applied_mu_);
+        applied_sequence_ = written;
+        applied_snapshot_ = std::move(snapshot);
+      }
+      for (const std::function<void()>& on_commit : txn.on_commit_) on_commit();
+      outcome = written;
+    }
   }
-  for (const std::function<void()>& fn : txn.on_commit_) fn();
-  return written;
+  // Whatever the outcome, it may rest on writes applied but not yet durable.
+  if (absl::Status durable = MakeDurable(outcome.ok() ? *outcome : seen); !durable.ok()) {
+    return durable;
+  }
+  return outcome;
+}
+
+absl::Status Store::MakeDurable(uint64_t sequence) {
+  absl::MutexLock syncing(&sync_mu_);
+  if (!sync_failure_.ok()) return sync_failure_;
+  if (synced_sequence_ >= sequence) return absl::OkStatus();
+  // Everything applied by now is in the WAL: one sync covers all of it.
+  uint64_t target = 0;
+  std::shared_ptr<const rocksdb::Snapshot> snapshot;
+  {
+    absl::MutexLock lock(&applied_mu_);
+    target = applied_sequence_;
+    snapshot = applied_snapshot_;
+  }
+  if (options_.sync_writes) {
+    wal_syncs_.fetch_add(1, std::memory_order_relaxed);
+    absl::Status synced = options_.before_wal_sync ? options_.before_wal_sync() : absl::OkStatus();
+    if (synced.ok()) synced = FromRocks(db_->SyncWAL(), "syncing the write-ahead log");
+    if (!synced.ok()) {
+      refusing_writes_.store(true);
+      sync_failure_ = absl::UnavailableError(
+          absl::StrCat(synced.message(), "; the store refuses writes until meshdexd restarts"));
+      return sync_failure_;
+    }
+  }
+  synced_sequence_ = target;
+  absl::MutexLock lock(&seq_mu_);
+  last_sequence_ = target;
+  published_snapshot_ = std::move(snapshot);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<ChangeEvent>> Store::ReadChanges(uint64_t from, size_t limit) const {
   std::vector<ChangeEvent> events;
   // Only published sequences are visible, so a reader never races a batch.
   const uint64_t last = LastSequence();
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), changelog_));
+  const internal::ReadView view = ReadState();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(view.options, changelog_));
   for (it->Seek(keys::SequenceKey(from)); it->Valid() && events.size() < limit; it->Next()) {
     std::optional<uint64_t> sequence = keys::SequenceFromKey(absl::string_view(it->key().data(), it->key().size()));
     if (!sequence) return absl::DataLossError("change log holds a malformed key");

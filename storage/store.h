@@ -19,8 +19,19 @@
 //    ONE rocksdb::WriteBatch, and returns only once it is durable (WAL, fsync
 //    when StoreOptions::sync_writes).
 //  * Writers are serialised by a mutex, so the callback sees the latest
-//    committed state and a read-check-write inside it is atomic (optimistic
+//    applied state and a read-check-write inside it is atomic (optimistic
 //    concurrency on revision is decided there).
+//  * Group commit: a write applies its batch under that mutex WITHOUT syncing,
+//    then syncs the WAL outside it; one sync makes every write applied before
+//    it durable, so concurrent writers share syncs instead of queueing one
+//    fsync each. Until a write is durable it is visible only to later writes'
+//    callbacks: other readers read the published snapshot (the state after
+//    the newest durable write), the change log ends at the published sequence,
+//    and every answer of Write() (including "nothing changed" and rejections,
+//    which may rest on applied state) waits until what it saw is durable.
+//  * A failed WAL sync is not retried: the store refuses writes from then on
+//    (applied state may be ahead of the disk; only a restart, replaying the
+//    WAL, is safe — the lesson of PostgreSQL's fsync failures).
 //  * Change-log sequences are consecutive, start at 1 and are recovered on open.
 //  * The audit log is the one exception to the single commit path: an audit
 //    entry records a request, not a catalog change, so it is appended on its
@@ -54,10 +65,14 @@
 namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
+class Snapshot;
 class WriteBatch;
 }  // namespace rocksdb
 
 namespace meshdex::storage {
+namespace internal {
+struct ReadView;
+}  // namespace internal
 
 class Store;
 
@@ -65,6 +80,10 @@ struct StoreOptions {
   std::string path;
   // fsync the WAL before acknowledging a write.
   bool sync_writes = true;
+  // Called before every WAL sync, outside the writer lock; an error is taken
+  // as a failed sync. Tests hold a sync open or fail it with this; null in
+  // production.
+  std::function<absl::Status()> before_wal_sync = nullptr;
 };
 
 // An OpenLineage dataset identity, the key of an address claim.
@@ -199,9 +218,11 @@ class WriteTxn {
   // at `policy_sequence`.
   void MarkPoliciesEvaluated(uint64_t policy_sequence);
 
-  // Runs `fn` once this transaction is durable, still under the writer lock,
-  // so no other write sees the store in between (e.g. to publish an
-  // in-memory view of what was committed). Not run when the write fails.
+  // Runs `fn` once this transaction is applied, still under the writer lock,
+  // so the next write's callback already sees its effect (e.g. an in-memory
+  // view of what was committed, such as the policy set). Not run when the
+  // batch could not be applied. The write is not durable yet at that point;
+  // if its sync then fails the store refuses all writes (see Store).
   void OnCommit(std::function<void()> fn) { on_commit_.push_back(std::move(fn)); }
 
  private:
@@ -339,17 +360,23 @@ class Store : public ChangeLog {
       absl::FunctionRef<bool(const meshdex::v1::AuditEntry&)> accept) const;
 
   // Runs `fn` under the writer lock and commits everything it wrote as one
-  // durable batch. Returns the last sequence written, or the current last
-  // sequence when `fn` wrote nothing. When `fn` fails nothing is written.
+  // durable batch. Returns the last sequence written, or the last sequence
+  // `fn` saw when it wrote nothing. When `fn` fails nothing is written. Every
+  // outcome is returned only once the state `fn` saw is durable and published.
+  // UNAVAILABLE for good once a WAL sync has failed.
   absl::StatusOr<uint64_t> Write(absl::FunctionRef<absl::Status(WriteTxn&)> fn);
 
   // ChangeLog.
   absl::StatusOr<std::vector<meshdex::v1::ChangeEvent>> ReadChanges(uint64_t from,
                                                                     size_t limit) const override;
+  // The last published (durable) sequence.
   uint64_t LastSequence() const override;
   bool WaitForSequence(uint64_t sequence, absl::Time deadline) const override;
 
   const std::string& path() const { return options_.path; }
+  // WAL syncs made by writes since open (group commit makes it fewer than
+  // the writes when writers are concurrent).
+  uint64_t WalSyncs() const { return wal_syncs_.load(std::memory_order_relaxed); }
 
  private:
   friend class WriteTxn;
@@ -358,6 +385,15 @@ class Store : public ChangeLog {
   absl::StatusOr<uint64_t> CountKeys(rocksdb::ColumnFamilyHandle* cf, absl::string_view what) const;
   absl::StatusOr<std::optional<std::string>> Read(rocksdb::ColumnFamilyHandle* cf,
                                                   absl::string_view key) const;
+  // What a read may see: the latest applied state for the writer inside
+  // Write()'s callback, the published snapshot for everyone else.
+  internal::ReadView ReadState() const;
+  // Takes a snapshot of the state as of now (the caller holds write_mu_).
+  std::shared_ptr<const rocksdb::Snapshot> TakeSnapshot() const;
+  // Syncs the WAL unless everything up to `sequence` is durable already, and
+  // publishes the newest synced state. One caller syncs at a time, on behalf
+  // of every write applied before it started.
+  absl::Status MakeDurable(uint64_t sequence);
   // Continues the audit counter after the newest stored entry's.
   absl::Status RecoverAuditCounter();
 
@@ -378,11 +414,23 @@ class Store : public ChangeLog {
   rocksdb::ColumnFamilyHandle* governance_ = nullptr;
   rocksdb::ColumnFamilyHandle* audit_ = nullptr;
 
-  // Serialises writers; held across the callback and the batch commit.
+  // Serialises writers; held across the callback and applying its batch.
   absl::Mutex write_mu_;
-  // Guards the published last sequence; waiters block on it.
+  // The newest applied write (not necessarily durable) and its snapshot.
+  // Lock order: write_mu_, sync_mu_, then applied_mu_, then seq_mu_.
+  mutable absl::Mutex applied_mu_;
+  uint64_t applied_sequence_ ABSL_GUARDED_BY(applied_mu_) = 0;
+  std::shared_ptr<const rocksdb::Snapshot> applied_snapshot_ ABSL_GUARDED_BY(applied_mu_);
+  // One WAL sync at a time; `synced_sequence_` and everything below it are durable.
+  absl::Mutex sync_mu_;
+  uint64_t synced_sequence_ ABSL_GUARDED_BY(sync_mu_) = 0;
+  absl::Status sync_failure_ ABSL_GUARDED_BY(sync_mu_);
+  std::atomic<bool> refusing_writes_{false};
+  std::atomic<uint64_t> wal_syncs_{0};
+  // Guards the published (durable) state; waiters block on it.
   mutable absl::Mutex seq_mu_;
   uint64_t last_sequence_ ABSL_GUARDED_BY(seq_mu_) = 0;
+  std::shared_ptr<const rocksdb::Snapshot> published_snapshot_ ABSL_GUARDED_BY(seq_mu_);
   // Tells apart audit entries of one instant (keys::AuditKey).
   std::atomic<uint64_t> audit_counter_{0};
 };

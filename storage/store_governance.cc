@@ -85,7 +85,8 @@ absl::StatusOr<std::optional<Policy>> Store::GetPolicy(absl::string_view domain,
 
 absl::StatusOr<std::vector<Policy>> Store::ListPolicies() const {
   std::vector<Policy> policies;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), policies_));
+  const internal::ReadView view = ReadState();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(view.options, policies_));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     absl::StatusOr<Policy> policy =
         Parse<Policy>(absl::string_view(it->value().data(), it->value().size()), "policies");

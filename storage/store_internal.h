@@ -3,12 +3,15 @@
 #ifndef MESHDEX_STORAGE_STORE_INTERNAL_H_
 #define MESHDEX_STORAGE_STORE_INTERNAL_H_
 
+#include <memory>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "rocksdb/options.h"
+#include "rocksdb/snapshot.h"
 #include "rocksdb/status.h"
 
 namespace meshdex::storage::internal {
@@ -24,6 +27,13 @@ inline absl::Status FromRocks(const rocksdb::Status& status, absl::string_view w
   }
   return absl::InternalError(message);
 }
+
+// Read options pinned to a snapshot (or to the latest state when `pin` is
+// null); keep the view alive for as long as its options are in use.
+struct ReadView {
+  std::shared_ptr<const rocksdb::Snapshot> pin;
+  rocksdb::ReadOptions options;
+};
 
 template <typename Message>
 absl::StatusOr<Message> Parse(absl::string_view bytes, absl::string_view what) {

@@ -38,9 +38,10 @@ DatasetKey KeyOf(const LineageDataset& dataset) { return {dataset.namespace_(), 
 
 // Calls `fn` with the key of every entry of `cf` under `prefix` until it
 // returns false.
-absl::Status ScanPrefix(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, absl::string_view prefix,
+absl::Status ScanPrefix(rocksdb::DB* db, const internal::ReadView& view,
+                        rocksdb::ColumnFamilyHandle* cf, absl::string_view prefix,
                         absl::FunctionRef<bool(absl::string_view key)> fn) {
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf));
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(view.options, cf));
   for (it->Seek(ToSlice(prefix)); it->Valid(); it->Next()) {
     if (!it->key().starts_with(ToSlice(prefix))) break;
     if (!fn(ToView(it->key()))) break;
@@ -59,12 +60,13 @@ absl::StatusOr<std::optional<Record>> ReadRecord(absl::StatusOr<std::optional<st
 }
 
 template <typename Record, typename Key>
-absl::StatusOr<Page<Record>> ListRecords(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf,
+absl::StatusOr<Page<Record>> ListRecords(rocksdb::DB* db, const internal::ReadView& view,
+                                         rocksdb::ColumnFamilyHandle* cf,
                                          const std::optional<Key>& start_after,
                                          std::string (*encode)(const Key&), size_t limit,
                                          absl::string_view what) {
   Page<Record> page;
-  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), cf));
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(view.options, cf));
   const std::string start = start_after ? encode(*start_after) : std::string();
   for (start_after ? it->Seek(ToSlice(start)) : it->SeekToFirst(); it->Valid(); it->Next()) {
     if (start_after && ToView(it->key()) == start) continue;
@@ -242,13 +244,13 @@ absl::StatusOr<std::optional<RunRecord>> Store::GetRun(absl::string_view run_id)
 
 absl::StatusOr<Page<LineageDataset>> Store::ListDatasets(
     const std::optional<DatasetKey>& start_after, size_t limit) const {
-  return ListRecords<LineageDataset, DatasetKey>(db_, datasets_, start_after,
+  return ListRecords<LineageDataset, DatasetKey>(db_, ReadState(), datasets_, start_after,
                                                  &keys::DatasetKeyBytes, limit, "datasets");
 }
 
 absl::StatusOr<Page<LineageJob>> Store::ListJobs(const std::optional<JobKey>& start_after,
                                                  size_t limit) const {
-  return ListRecords<LineageJob, JobKey>(db_, jobs_, start_after, &keys::JobKeyBytes, limit,
+  return ListRecords<LineageJob, JobKey>(db_, ReadState(), jobs_, start_after, &keys::JobKeyBytes, limit,
                                          "jobs");
 }
 
@@ -256,7 +258,7 @@ absl::Status Store::ForEachNeighbor(const LineageNodeKey& node, EdgeDirection di
                                     absl::FunctionRef<bool(const LineageNodeKey&)> fn) const {
   const std::string prefix = keys::EdgePrefix(direction, node);
   absl::Status malformed;
-  absl::Status scanned = ScanPrefix(db_, lineage_edges_, prefix, [&](absl::string_view key) {
+  absl::Status scanned = ScanPrefix(db_, ReadState(), lineage_edges_, prefix, [&](absl::string_view key) {
     std::optional<LineageNodeKey> neighbor = keys::EdgeNeighbor(key, prefix);
     if (!neighbor) {
       malformed = absl::DataLossError("lineage edges hold a malformed key");
@@ -271,7 +273,7 @@ absl::Status Store::ForEachColumnNeighbor(const FieldKey& field, EdgeDirection d
                                           absl::FunctionRef<bool(const FieldKey&)> fn) const {
   const std::string prefix = keys::ColumnEdgePrefix(direction, field);
   absl::Status malformed;
-  absl::Status scanned = ScanPrefix(db_, lineage_edges_, prefix, [&](absl::string_view key) {
+  absl::Status scanned = ScanPrefix(db_, ReadState(), lineage_edges_, prefix, [&](absl::string_view key) {
     std::optional<FieldKey> neighbor = keys::ColumnEdgeNeighbor(key, prefix);
     if (!neighbor) {
       malformed = absl::DataLossError("column edges hold a malformed key");
@@ -287,7 +289,7 @@ absl::StatusOr<std::vector<std::string>> Store::FieldsWithColumnEdges(
   const std::string prefix = keys::ColumnDatasetPrefix(direction, dataset);
   std::vector<std::string> fields;
   absl::Status malformed;
-  absl::Status scanned = ScanPrefix(db_, lineage_edges_, prefix, [&](absl::string_view key) {
+  absl::Status scanned = ScanPrefix(db_, ReadState(), lineage_edges_, prefix, [&](absl::string_view key) {
     std::optional<std::string> field = keys::ColumnEdgeField(key, prefix);
     if (!field) {
       malformed = absl::DataLossError("column edges hold a malformed key");
@@ -306,7 +308,8 @@ absl::StatusOr<Store::RunPage> Store::ListJobRuns(const JobKey& job, absl::strin
   const std::string prefix = keys::JobRunPrefix(job);
   const std::string start = absl::StrCat(prefix, position);
   RunPage page;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), lineage_index_));
+  const internal::ReadView view = ReadState();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(view.options, lineage_index_));
   for (it->Seek(start); it->Valid(); it->Next()) {
     const absl::string_view key = ToView(it->key());
     if (key.substr(0, prefix.size()) != prefix) break;
@@ -331,7 +334,7 @@ absl::StatusOr<std::vector<DatasetKey>> Store::DatasetsClaimedAs(const DatasetKe
   const std::string prefix = keys::ClaimAliasPrefix(identity);
   std::vector<DatasetKey> datasets;
   absl::Status malformed;
-  absl::Status scanned = ScanPrefix(db_, lineage_index_, prefix, [&](absl::string_view key) {
+  absl::Status scanned = ScanPrefix(db_, ReadState(), lineage_index_, prefix, [&](absl::string_view key) {
     std::optional<DatasetKey> dataset = keys::ClaimAliasDataset(key, prefix);
     if (!dataset) {
       malformed = absl::DataLossError("claim aliases hold a malformed key");
