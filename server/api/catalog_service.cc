@@ -1,6 +1,10 @@
 #include "server/api/catalog_service.h"
 
 #include <algorithm>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "server/api/status.h"
@@ -15,6 +19,16 @@ constexpr size_t kWatchBatch = 256;
 constexpr absl::Duration kWatchPoll = absl::Milliseconds(200);
 }  // namespace
 
+namespace {
+// The (revision, sequence) an apply wrote, for the audit log; (0, 0) when it
+// wrote nothing (dry run, unchanged).
+std::pair<int64_t, uint64_t> Written(const meshdex::v1::ApplyProductRequest& request,
+                                     const meshdex::v1::ApplyProductResponse& applied) {
+  if (request.dry_run() || applied.outcome() == meshdex::v1::UNCHANGED) return {0, 0};
+  return {applied.product().metadata().revision(), applied.sequence()};
+}
+}  // namespace
+
 grpc::Status CatalogService::ApplyProduct(grpc::ServerContext* context,
                                           const meshdex::v1::ApplyProductRequest* request,
                                           meshdex::v1::ApplyProductResponse* response) {
@@ -26,13 +40,45 @@ grpc::Status CatalogService::ApplyProduct(grpc::ServerContext* context,
        request->dry_run() ? "CatalogService.ApplyProduct (dry run)" : "CatalogService.ApplyProduct",
        auth::Action::kWriteProduct, meta.domain(), urn},
       [&] { return catalog_.ApplyProduct(*request); },
-      [&](const meshdex::v1::ApplyProductResponse& applied) {
-        return request->dry_run() || applied.outcome() == meshdex::v1::UNCHANGED
-                   ? std::pair<int64_t, uint64_t>(0, 0)
-                   : std::pair<int64_t, uint64_t>(applied.product().metadata().revision(),
-                                                  applied.sequence());
-      },
+      [&](const meshdex::v1::ApplyProductResponse& applied) { return Written(*request, applied); },
       response);
+}
+
+grpc::Status CatalogService::BatchApplyProducts(
+    grpc::ServerContext* context, const meshdex::v1::BatchApplyProductsRequest* request,
+    meshdex::v1::BatchApplyProductsResponse* response) {
+  const auth::Gatekeeper& gatekeeper = gate_.gatekeeper();
+  const std::string authorization = GrpcGate::Authorization(*context);
+  // The audit view of each request; the strings outlive every use below.
+  std::vector<std::string> urns;
+  urns.reserve(request->requests_size());
+  std::vector<auth::Gatekeeper::Request> audited;
+  audited.reserve(request->requests_size());
+  for (const meshdex::v1::ApplyProductRequest& apply : request->requests()) {
+    const meshdex::v1::ObjectMeta& meta = apply.product().metadata();
+    urns.push_back(catalog::ProductUrn(meta.domain(), meta.name()));
+    audited.push_back({kGrpcTransport,
+                       apply.dry_run() ? "CatalogService.BatchApplyProducts (dry run)"
+                                       : "CatalogService.BatchApplyProducts",
+                       auth::Action::kWriteProduct, meta.domain(), urns.back()});
+  }
+  std::optional<auth::Principal> principal;
+  for (const auth::Gatekeeper::Request& one : audited) {
+    absl::StatusOr<auth::Principal> admitted = gatekeeper.Admit(authorization, one);
+    if (!admitted.ok()) return ToGrpcStatus(admitted.status());
+    principal = *std::move(admitted);
+  }
+  absl::StatusOr<meshdex::v1::BatchApplyProductsResponse> result =
+      catalog_.BatchApplyProducts(*request);
+  if (principal) {
+    for (int i = 0; i < request->requests_size(); ++i) {
+      const std::pair<int64_t, uint64_t> wrote =
+          result.ok() ? Written(request->requests(i), result->responses(i))
+                      : std::pair<int64_t, uint64_t>(0, 0);
+      gatekeeper.RecordWrite(*principal, audited[i], result.status(), wrote.first, wrote.second);
+    }
+  }
+  return Respond(std::move(result), response);
 }
 
 grpc::Status CatalogService::ImportDescriptor(grpc::ServerContext* context,

@@ -25,6 +25,11 @@ class CatalogService final : public meshdex::v1::CatalogService::Service {
   grpc::Status ApplyProduct(grpc::ServerContext* context,
                             const meshdex::v1::ApplyProductRequest* request,
                             meshdex::v1::ApplyProductResponse* response) override;
+  // Every request is authorized as its own ApplyProduct (all must pass before
+  // anything runs) and audited as one entry per product.
+  grpc::Status BatchApplyProducts(grpc::ServerContext* context,
+                                  const meshdex::v1::BatchApplyProductsRequest* request,
+                                  meshdex::v1::BatchApplyProductsResponse* response) override;
   grpc::Status GetProduct(grpc::ServerContext* context,
                           const meshdex::v1::GetProductRequest* request,
                           meshdex::v1::DataProduct* response) override;

@@ -108,94 +108,151 @@ absl::Status CheckExpectedRevision(int64_t expected, int64_t actual, absl::strin
 Catalog::Catalog(storage::Store& store, Options options)
     : store_(store), options_(std::move(options)) {}
 
-absl::StatusOr<meshdex::v1::ApplyProductResponse> Catalog::ApplyProduct(
-    const meshdex::v1::ApplyProductRequest& request) {
+// An ApplyProductRequest checked and prepared outside the writer lock.
+struct Catalog::PendingApply {
+  const meshdex::v1::ApplyProductRequest* request = nullptr;
+  PreparedProduct prepared;
+  std::vector<OwnedDataset> datasets;
+};
+
+absl::StatusOr<Catalog::PendingApply> Catalog::PrepareApply(
+    const meshdex::v1::ApplyProductRequest& request) const {
   if (!request.has_product()) return absl::InvalidArgumentError("product: required");
   if (request.expected_revision() < 0) {
     return absl::InvalidArgumentError("expected_revision: must not be negative");
   }
   absl::StatusOr<PreparedProduct> prepared = PrepareProduct(request.product(), options_.limits);
   if (!prepared.ok()) return prepared.status();
-  const DataProduct& candidate = prepared->product;
-  absl::StatusOr<std::vector<OwnedDataset>> datasets = OutputDatasets(candidate);
+  absl::StatusOr<std::vector<OwnedDataset>> datasets = OutputDatasets(prepared->product);
   if (!datasets.ok()) return datasets.status();
+  return PendingApply{&request, *std::move(prepared), *std::move(datasets)};
+}
 
+absl::Status Catalog::ApplyInTxn(WriteTxn& txn, const PendingApply& pending, absl::Time now,
+                                 meshdex::v1::ApplyProductResponse& response) const {
+  const DataProduct& candidate = pending.prepared.product;
   const std::string& urn = candidate.metadata().urn();
+  for (const std::string& warning : pending.prepared.warnings) response.add_warnings(warning);
+  absl::StatusOr<std::optional<DataProduct>> current = txn.GetProduct(urn);
+  if (!current.ok()) return current.status();
+  const int64_t current_revision = current->has_value() ? (*current)->metadata().revision() : 0;
+  if (absl::Status status =
+          CheckExpectedRevision(pending.request->expected_revision(), current_revision, urn);
+      !status.ok()) {
+    return status;
+  }
+  std::optional<meshdex::v1::GovernanceStatus> governance;
+  if (options_.govern) {
+    absl::StatusOr<meshdex::v1::GovernanceStatus> status =
+        options_.govern(current->has_value() ? &**current : nullptr, candidate);
+    if (!status.ok()) return status.status();
+    for (const meshdex::v1::Violation& violation : status->violations()) {
+      response.add_warnings(absl::StrCat("policy ", violation.policy(), ": ", violation.path(),
+                                         ": ", violation.message()));
+    }
+    governance = *std::move(status);
+  }
+  if (current->has_value() && SameDescriptor(**current, candidate)) {
+    *response.mutable_product() = **current;
+    if (governance) *response.mutable_product()->mutable_status()->mutable_governance() = *governance;
+    response.set_outcome(meshdex::v1::UNCHANGED);
+    return absl::OkStatus();
+  }
+
+  for (const OwnedDataset& dataset : pending.datasets) {
+    absl::StatusOr<std::optional<AddressClaim>> claim = txn.GetClaim(dataset.key);
+    if (!claim.ok()) return claim.status();
+    if (claim->has_value() && (*claim)->product_urn != urn) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "spec.outputPorts[", dataset.port_index, "]: ", DescribeDataset(dataset.key),
+          " is already owned by ", (*claim)->product_urn, " port ", (*claim)->port_name));
+    }
+  }
+
+  absl::StatusOr<int64_t> last_revision = txn.LastRevision(urn);
+  if (!last_revision.ok()) return last_revision.status();
+  absl::StatusOr<std::vector<OwnedDataset>> previous =
+      current->has_value() ? OutputDatasets(**current) : std::vector<OwnedDataset>();
+  if (!previous.ok()) return previous.status();
+  // Every check is above this line: a refused request has changed nothing in
+  // the transaction (BatchApplyProducts relies on it).
+  DataProduct stored = candidate;
+  meshdex::v1::ObjectMeta* meta = stored.mutable_metadata();
+  meta->set_urn(urn);
+  meta->set_revision(*last_revision + 1);
+  *meta->mutable_create_time() =
+      current->has_value() ? (*current)->metadata().create_time() : ToTimestamp(now);
+  *meta->mutable_update_time() = ToTimestamp(now);
+  response.set_outcome(current->has_value() ? meshdex::v1::UPDATED : meshdex::v1::CREATED);
+  *response.mutable_product() = stored;
+  if (governance) *response.mutable_product()->mutable_status()->mutable_governance() = *governance;
+  if (pending.request->dry_run()) return absl::OkStatus();
+
+  for (const OwnedDataset& old : *previous) {
+    bool kept = false;
+    for (const OwnedDataset& now_owned : pending.datasets) {
+      kept = kept || (now_owned.key.ns == old.key.ns && now_owned.key.name == old.key.name);
+    }
+    if (!kept) txn.ReleaseClaim(old.key);
+  }
+  for (const OwnedDataset& dataset : pending.datasets) {
+    txn.PutClaim(dataset.key, AddressClaim{urn, dataset.port_name});
+  }
+  txn.PutProduct(stored);
+  if (governance) txn.PutGovernance(urn, stored.metadata().revision(), *governance);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<meshdex::v1::ApplyProductResponse> Catalog::ApplyProduct(
+    const meshdex::v1::ApplyProductRequest& request) {
+  absl::StatusOr<PendingApply> pending = PrepareApply(request);
+  if (!pending.ok()) return pending.status();
   const absl::Time now = options_.clock();
   meshdex::v1::ApplyProductResponse response;
-  for (std::string& warning : prepared->warnings) response.add_warnings(std::move(warning));
+  absl::StatusOr<uint64_t> sequence = store_.Write([&](WriteTxn& txn) {
+    response.Clear();
+    return ApplyInTxn(txn, *pending, now, response);
+  });
+  if (!sequence.ok()) return sequence.status();
+  response.set_sequence(*sequence);
+  return response;
+}
 
+absl::StatusOr<meshdex::v1::BatchApplyProductsResponse> Catalog::BatchApplyProducts(
+    const meshdex::v1::BatchApplyProductsRequest& request) {
+  if (request.requests_size() == 0) return absl::InvalidArgumentError("requests: required");
+  if (request.requests_size() > kMaxBatchSize) {
+    return absl::InvalidArgumentError(absl::StrCat("requests: at most ", kMaxBatchSize,
+                                                   " per request, got ", request.requests_size()));
+  }
+  const auto at = [](int index, const absl::Status& status) {
+    return absl::Status(status.code(), absl::StrCat("requests[", index, "]: ", status.message()));
+  };
+  std::vector<PendingApply> pending;
+  pending.reserve(request.requests_size());
+  for (int i = 0; i < request.requests_size(); ++i) {
+    absl::StatusOr<PendingApply> prepared = PrepareApply(request.requests(i));
+    if (!prepared.ok()) return at(i, prepared.status());
+    pending.push_back(*std::move(prepared));
+  }
+  const absl::Time now = options_.clock();
+  meshdex::v1::BatchApplyProductsResponse response;
   absl::StatusOr<uint64_t> sequence = store_.Write([&](WriteTxn& txn) -> absl::Status {
-    absl::StatusOr<std::optional<DataProduct>> current = txn.GetProduct(urn);
-    if (!current.ok()) return current.status();
-    const int64_t current_revision = current->has_value() ? (*current)->metadata().revision() : 0;
-    if (absl::Status status =
-            CheckExpectedRevision(request.expected_revision(), current_revision, urn);
-        !status.ok()) {
-      return status;
-    }
-    std::optional<meshdex::v1::GovernanceStatus> governance;
-    if (options_.govern) {
-      absl::StatusOr<meshdex::v1::GovernanceStatus> status =
-          options_.govern(current->has_value() ? &**current : nullptr, candidate);
-      if (!status.ok()) return status.status();
-      for (const meshdex::v1::Violation& violation : status->violations()) {
-        response.add_warnings(absl::StrCat("policy ", violation.policy(), ": ", violation.path(),
-                                           ": ", violation.message()));
-      }
-      governance = *std::move(status);
-    }
-    if (current->has_value() && SameDescriptor(**current, candidate)) {
-      *response.mutable_product() = **current;
-      if (governance) *response.mutable_product()->mutable_status()->mutable_governance() = *governance;
-      response.set_outcome(meshdex::v1::UNCHANGED);
-      return absl::OkStatus();
-    }
-
-    for (const OwnedDataset& dataset : *datasets) {
-      absl::StatusOr<std::optional<AddressClaim>> claim = txn.GetClaim(dataset.key);
-      if (!claim.ok()) return claim.status();
-      if (claim->has_value() && (*claim)->product_urn != urn) {
-        return absl::AlreadyExistsError(absl::StrCat(
-            "spec.outputPorts[", dataset.port_index, "]: ", DescribeDataset(dataset.key),
-            " is already owned by ", (*claim)->product_urn, " port ", (*claim)->port_name));
+    response.Clear();
+    for (size_t i = 0; i < pending.size(); ++i) {
+      // Later requests see the earlier ones' writes (the transaction's own).
+      if (absl::Status status = ApplyInTxn(txn, pending[i], now, *response.add_responses());
+          !status.ok()) {
+        return at(static_cast<int>(i), status);
       }
     }
-
-    absl::StatusOr<int64_t> last_revision = txn.LastRevision(urn);
-    if (!last_revision.ok()) return last_revision.status();
-    DataProduct stored = candidate;
-    meshdex::v1::ObjectMeta* meta = stored.mutable_metadata();
-    meta->set_urn(urn);
-    meta->set_revision(*last_revision + 1);
-    *meta->mutable_create_time() =
-        current->has_value() ? (*current)->metadata().create_time() : ToTimestamp(now);
-    *meta->mutable_update_time() = ToTimestamp(now);
-    response.set_outcome(current->has_value() ? meshdex::v1::UPDATED : meshdex::v1::CREATED);
-    *response.mutable_product() = stored;
-    if (governance) *response.mutable_product()->mutable_status()->mutable_governance() = *governance;
-    if (request.dry_run()) return absl::OkStatus();
-
-    if (current->has_value()) {
-      absl::StatusOr<std::vector<OwnedDataset>> previous = OutputDatasets(**current);
-      if (!previous.ok()) return previous.status();
-      for (const OwnedDataset& old : *previous) {
-        bool kept = false;
-        for (const OwnedDataset& now_owned : *datasets) {
-          kept = kept || (now_owned.key.ns == old.key.ns && now_owned.key.name == old.key.name);
-        }
-        if (!kept) txn.ReleaseClaim(old.key);
-      }
-    }
-    for (const OwnedDataset& dataset : *datasets) {
-      txn.PutClaim(dataset.key, AddressClaim{urn, dataset.port_name});
-    }
-    txn.PutProduct(stored);
-    if (governance) txn.PutGovernance(urn, stored.metadata().revision(), *governance);
     return absl::OkStatus();
   });
   if (!sequence.ok()) return sequence.status();
   response.set_sequence(*sequence);
+  for (meshdex::v1::ApplyProductResponse& applied : *response.mutable_responses()) {
+    applied.set_sequence(*sequence);
+  }
   return response;
 }
 

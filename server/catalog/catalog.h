@@ -73,6 +73,12 @@ class Catalog {
 
   absl::StatusOr<meshdex::v1::ApplyProductResponse> ApplyProduct(
       const meshdex::v1::ApplyProductRequest& request);
+  // Applies every request, in order, as ONE atomic write (one WAL sync):
+  // each is treated as ApplyProduct would, later ones seeing the earlier
+  // ones; when any is refused nothing is stored and the error names it
+  // ("requests[i]: ..."). At most kMaxBatchSize requests.
+  absl::StatusOr<meshdex::v1::BatchApplyProductsResponse> BatchApplyProducts(
+      const meshdex::v1::BatchApplyProductsRequest& request);
   absl::StatusOr<meshdex::v1::DataProduct> GetProduct(
       const meshdex::v1::GetProductRequest& request) const;
   absl::StatusOr<meshdex::v1::BatchGetProductsResponse> BatchGetProducts(
@@ -89,10 +95,19 @@ class Catalog {
   // Page sizes: default and upper bound for List* calls.
   static constexpr int kDefaultPageSize = 100;
   static constexpr int kMaxPageSize = 1000;
-  // Upper bound of URNs in one BatchGetProducts.
+  // Upper bound of URNs in one BatchGetProducts, of requests in one
+  // BatchApplyProducts.
   static constexpr int kMaxBatchSize = 1000;
 
  private:
+  struct PendingApply;
+  // Checks and prepares `request` (outside the writer lock).
+  absl::StatusOr<PendingApply> PrepareApply(const meshdex::v1::ApplyProductRequest& request) const;
+  // Applies a prepared request inside `txn`, filling `response` (sequence
+  // aside). A refusal returns before the transaction is changed.
+  absl::Status ApplyInTxn(storage::WriteTxn& txn, const PendingApply& pending, absl::Time now,
+                          meshdex::v1::ApplyProductResponse& response) const;
+
   // Adds the stored governance status, then applies options_.fill_status.
   absl::Status FillStatus(meshdex::v1::DataProduct& product) const;
 

@@ -86,6 +86,8 @@ struct Options {
   int64_t products = 10000;
   int64_t events = 10000;
   int clients = 4;
+  // Products per BatchApplyProducts; 1 = one ApplyProduct each.
+  int64_t apply_batch = 100;
   double seconds = 5;
   int64_t min_samples = 10000;
   double max_phase_seconds = 60;
@@ -344,15 +346,26 @@ absl::Status LoadProducts(const MeshGenerator& mesh, const Options& options,
                           const Client& client, Report& report) {
   ProgressBar progress("register products", mesh.products());
   const Clock::time_point start = Clock::now();
-  absl::Status status =
-      Parallel(mesh.products(), 1, options.clients, progress, [&](int64_t begin, int64_t) {
-        meshdex::v1::ApplyProductRequest request;
-        *request.mutable_product() = mesh.Product(begin);
-        absl::Status applied = StatusOf(client.Call(&meshdex::v1::CatalogService::Stub::ApplyProduct,
-                                                    client.catalog(), request));
+  absl::Status status = Parallel(
+      mesh.products(), options.apply_batch, options.clients, progress,
+      [&](int64_t begin, int64_t end) {
+        absl::Status applied;
+        if (options.apply_batch == 1) {
+          meshdex::v1::ApplyProductRequest request;
+          *request.mutable_product() = mesh.Product(begin);
+          applied = StatusOf(client.Call(&meshdex::v1::CatalogService::Stub::ApplyProduct,
+                                         client.catalog(), request));
+        } else {
+          meshdex::v1::BatchApplyProductsRequest request;
+          for (int64_t i = begin; i < end; ++i) {
+            *request.add_requests()->mutable_product() = mesh.Product(i);
+          }
+          applied = StatusOf(client.Call(&meshdex::v1::CatalogService::Stub::BatchApplyProducts,
+                                         client.catalog(), request));
+        }
         if (!applied.ok()) {
-          return absl::Status(applied.code(),
-                              absl::StrCat(mesh.ProductUrn(begin), ": ", applied.message()));
+          return absl::Status(applied.code(), absl::StrCat("products ", mesh.ProductUrn(begin),
+                                                           "...: ", applied.message()));
         }
         return absl::OkStatus();
       });
@@ -364,7 +377,9 @@ absl::Status LoadProducts(const MeshGenerator& mesh, const Options& options,
   report.Set("register_per_s", mesh.products() / indexed);
   report.extra["register_acked_per_s"] = mesh.products() / acked;
   report.notes["register_per_s"] = absl::StrFormat(
-      "%d concurrent ApplyProduct, until the index caught up; acknowledged at %.0f/s", options.clients,
+      "%d concurrent %s, until the index caught up; acknowledged at %.0f/s", options.clients,
+      options.apply_batch == 1 ? std::string("ApplyProduct")
+                               : absl::StrCat("BatchApplyProducts of ", options.apply_batch),
       mesh.products() / acked);
   return absl::OkStatus();
 }
@@ -788,6 +803,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--events", options.events, "OpenLineage events to generate and ingest")
       ->check(CLI::Range(int64_t{1}, int64_t{100000000}))
+      ->capture_default_str();
+  app.add_option("--apply_batch", options.apply_batch,
+                 "Products registered per BatchApplyProducts (1 = one ApplyProduct each)")
+      ->check(CLI::Range(1, 1000))
       ->capture_default_str();
   app.add_option("--clients", options.clients, "Concurrent clients of every phase")
       ->check(CLI::Range(1, 256))

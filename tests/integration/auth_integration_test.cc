@@ -340,6 +340,65 @@ TEST_F(AuthIntegrationTest, AnOwnerCannotWriteAnotherDomainOrClaimItsAddresses) 
   EXPECT_NE(status.error_message().find("urn:dp:sales:orders"), std::string::npos);
 }
 
+TEST_F(AuthIntegrationTest, BatchApplyIsAuthorizedPerProductAndAuditedPerProduct) {
+  auto batch_of = [&](const std::vector<std::pair<std::string, std::string>>& products) {
+    meshdex::v1::BatchApplyProductsRequest request;
+    for (const auto& [domain, name] : products) {
+      *request.add_requests()->mutable_product() = Product(domain, name);
+    }
+    return request;
+  };
+  auto call = [&](const std::string& caller, const meshdex::v1::BatchApplyProductsRequest& request,
+                  meshdex::v1::BatchApplyProductsResponse* response) {
+    grpc::ClientContext context;
+    Authorize(context, caller);
+    return NewStub<meshdex::v1::CatalogService>()->BatchApplyProducts(&context, request, response);
+  };
+  auto exists = [&](const std::string& urn) {
+    grpc::ClientContext context;
+    Authorize(context, "admin");
+    meshdex::v1::GetProductRequest request;
+    request.set_urn(urn);
+    meshdex::v1::DataProduct product;
+    return NewStub<meshdex::v1::CatalogService>()->GetProduct(&context, request, &product).ok();
+  };
+
+  // One product of a domain the owner may not write: the whole batch is
+  // denied, nothing stored.
+  meshdex::v1::BatchApplyProductsResponse response;
+  grpc::Status status = call("owner",
+                             batch_of({{"logistics", "batch-a"}, {"sales", "batch-intruder"}}),
+                             &response);
+  EXPECT_EQ(status.error_code(), StatusCode::PERMISSION_DENIED) << status.error_message();
+  EXPECT_FALSE(exists("urn:dp:logistics:batch-a"));
+  EXPECT_EQ(call("anonymous", batch_of({{"logistics", "batch-a"}}), &response).error_code(),
+            Unauthenticated());
+
+  status = call("owner", batch_of({{"logistics", "batch-a"}, {"logistics", "batch-b"}}), &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(response.responses_size(), 2);
+  EXPECT_EQ(response.responses(1).outcome(), meshdex::v1::CREATED);
+  EXPECT_TRUE(exists("urn:dp:logistics:batch-a") && exists("urn:dp:logistics:batch-b"));
+
+  grpc::ClientContext context;
+  Authorize(context, "admin");
+  meshdex::v1::ListAuditRequest audit;
+  audit.set_page_size(1000);
+  meshdex::v1::ListAuditResponse entries;
+  ASSERT_TRUE(NewStub<meshdex::v1::AdminService>()->ListAudit(&context, audit, &entries).ok());
+  int written = 0;
+  bool intruder_denied = false;
+  for (const meshdex::v1::AuditEntry& entry : entries.entries()) {
+    if (entry.operation() != "CatalogService.BatchApplyProducts") continue;
+    written += entry.code() == "OK" && entry.principal() == "owner-principal" &&
+               entry.revision() == 1 && entry.sequence() == response.sequence();
+    intruder_denied = intruder_denied || (entry.target() == "urn:dp:sales:batch-intruder" &&
+                                          entry.code() == "PERMISSION_DENIED");
+  }
+  EXPECT_EQ(written, 2) << entries.DebugString();
+  EXPECT_TRUE(intruder_denied) << entries.DebugString();
+}
+
 TEST_F(AuthIntegrationTest, WritesAndDenialsAreAuditedWithoutTokens) {
   CallGrpc("apply in other domain", "owner");  // denied
   CreateAsAdmin(Product("logistics", "audited"));
