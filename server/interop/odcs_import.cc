@@ -66,10 +66,11 @@ Json V2ToV3(const Json& v2) {
       {"uuid", "id"}, {"datasetDomain", "domain"}, {"quantumName", "dataProduct"},
       {"datasetName", "name"}, {"stakeholders", "team"}};
   Json v3 = Json::object();
-  for (const auto& [key, value] : v2.items()) {
+  for (const auto& item : v2.items()) {
+    const std::string& key = item.key();
     const auto renamed = std::find_if(std::begin(kRenamed), std::end(kRenamed),
                                       [&](const auto& entry) { return key == entry.first; });
-    v3[renamed == std::end(kRenamed) ? key : renamed->second] = value;
+    v3[renamed == std::end(kRenamed) ? key : renamed->second] = item.value();
   }
   v3.erase("dataset");
   Json schema = Json::array();
