@@ -269,17 +269,26 @@ nlohmann::json Machine() {
   return machine;
 }
 
-// Waits until the index has applied everything the store holds.
+// Waits until the index has applied everything the store holds: the last
+// sequence from GetStats (once: it counts products by scan), then a Search
+// with that min_sequence, which the server answers as soon as the index is
+// there (UNAVAILABLE when its bounded wait ends first: asked again).
 absl::Status WaitForIndex(const Client& client) {
+  absl::StatusOr<meshdex::v1::Stats> stats = client.Call(
+      &meshdex::v1::AdminService::Stub::GetStats, client.admin(), meshdex::v1::GetStatsRequest());
+  if (!stats.ok()) return stats.status();
+  meshdex::v1::SearchRequest search;
+  search.set_page_size(1);
+  search.set_min_sequence(stats->last_sequence());
   const Clock::time_point end = Clock::now() + kIndexWait;
+  absl::Status searched;
   while (Clock::now() < end) {
-    absl::StatusOr<meshdex::v1::Stats> stats = client.Call(
-        &meshdex::v1::AdminService::Stub::GetStats, client.admin(), meshdex::v1::GetStatsRequest());
-    if (!stats.ok()) return stats.status();
-    if (stats->index_applied_sequence() >= stats->last_sequence()) return absl::OkStatus();
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    searched = StatusOf(
+        client.Call(&meshdex::v1::SearchService::Stub::Search, client.search(), search));
+    if (searched.code() != absl::StatusCode::kUnavailable) return searched;
   }
-  return absl::DeadlineExceededError("the index did not catch up");
+  return absl::DeadlineExceededError(
+      absl::StrCat("the index did not catch up: ", searched.message()));
 }
 
 // Runs `work(begin, end)` over [0, total) split in chunks of `chunk` across
@@ -574,7 +583,7 @@ void MeasureFootprintAndRestart(Target& target, Report& report) {
     return;
   }
   report.Set("restart_s", std::chrono::duration<double>(Clock::now() - start).count());
-  report.notes["restart_s"] = "SIGTERM, then exec to ready file and index current (GetStats)";
+  report.notes["restart_s"] = "SIGTERM, then exec to ready file and index current (a Search with min_sequence = last sequence)";
 }
 
 void MeasurePostgres(const MeshGenerator& mesh, const Options& options, Report& report) {
