@@ -1,5 +1,6 @@
 #include "storage/store.h"
 
+#include <filesystem>
 #include <set>
 #include <thread>
 
@@ -146,6 +147,31 @@ TEST_F(StoreTest, SequenceSurvivesReopen) {
   store_ = OpenStore(dir_.Sub("db"));
   EXPECT_EQ(store_->LastSequence(), 2u);
   EXPECT_EQ(*Put(*store_, Product("urn:dp:a:d", 1, "x")), 3u);
+}
+
+// Bytes of the write-ahead log files in a store directory.
+uint64_t WalBytes(const std::string& dir) {
+  uint64_t bytes = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() == ".log") bytes += entry.file_size();
+  }
+  return bytes;
+}
+
+TEST_F(StoreTest, FlushForRestartLeavesNoWalToReplay) {
+  const std::string text(2000, 'x');
+  for (int i = 0; i < 200; ++i) {
+    ASSERT_TRUE(Put(*store_, Product("urn:dp:a:p" + std::to_string(i), 1, text)).ok());
+  }
+  EXPECT_GT(WalBytes(dir_.Sub("db")), 200u * 2000u);
+
+  ASSERT_TRUE(store_->FlushForRestart().ok());
+  store_.reset();
+  EXPECT_LT(WalBytes(dir_.Sub("db")), 4096u);
+  store_ = OpenStore(dir_.Sub("db"));
+  EXPECT_EQ(store_->LastSequence(), 200u);
+  EXPECT_EQ(*store_->CountProducts(), 200u);
+  EXPECT_EQ(store_->GetProduct("urn:dp:a:p199")->spec().title(), text);
 }
 
 TEST_F(StoreTest, ConcurrentWritersProduceGapFreeSequences) {
