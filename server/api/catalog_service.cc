@@ -17,14 +17,13 @@ namespace {
 constexpr size_t kWatchBatch = 256;
 // How often an idle Watch stream re-checks cancellation and shutdown.
 constexpr absl::Duration kWatchPoll = absl::Milliseconds(200);
-}  // namespace
 
-namespace {
-// The (revision, sequence) an apply wrote, for the audit log; (0, 0) when it
-// wrote nothing (dry run, unchanged).
-std::pair<int64_t, uint64_t> Written(const meshdex::v1::ApplyProductRequest& request,
-                                     const meshdex::v1::ApplyProductResponse& applied) {
-  if (request.dry_run() || applied.outcome() == meshdex::v1::UNCHANGED) return {0, 0};
+// The (revision, sequence) an apply of a product wrote, for the audit log;
+// (0, 0) when it wrote nothing (dry run, unchanged). `Applied` is
+// ApplyProductResponse or ImportDescriptorResponse (same field names).
+template <typename Applied>
+std::pair<int64_t, uint64_t> Written(bool dry_run, const Applied& applied) {
+  if (dry_run || applied.outcome() == meshdex::v1::UNCHANGED) return {0, 0};
   return {applied.product().metadata().revision(), applied.sequence()};
 }
 }  // namespace
@@ -40,7 +39,9 @@ grpc::Status CatalogService::ApplyProduct(grpc::ServerContext* context,
        request->dry_run() ? "CatalogService.ApplyProduct (dry run)" : "CatalogService.ApplyProduct",
        auth::Action::kWriteProduct, meta.domain(), urn},
       [&] { return catalog_.ApplyProduct(*request); },
-      [&](const meshdex::v1::ApplyProductResponse& applied) { return Written(*request, applied); },
+      [&](const meshdex::v1::ApplyProductResponse& applied) {
+        return Written(request->dry_run(), applied);
+      },
       response);
 }
 
@@ -73,7 +74,7 @@ grpc::Status CatalogService::BatchApplyProducts(
   if (principal) {
     for (int i = 0; i < request->requests_size(); ++i) {
       const std::pair<int64_t, uint64_t> wrote =
-          result.ok() ? Written(request->requests(i), result->responses(i))
+          result.ok() ? Written(request->requests(i).dry_run(), result->responses(i))
                       : std::pair<int64_t, uint64_t>(0, 0);
       gatekeeper.RecordWrite(*principal, audited[i], result.status(), wrote.first, wrote.second);
     }
@@ -105,10 +106,7 @@ grpc::Status CatalogService::ImportDescriptor(grpc::ServerContext* context,
         return imported;
       },
       [&](const meshdex::v1::ImportDescriptorResponse& imported) {
-        return request->dry_run() || imported.outcome() == meshdex::v1::UNCHANGED
-                   ? std::pair<int64_t, uint64_t>(0, 0)
-                   : std::pair<int64_t, uint64_t>(imported.product().metadata().revision(),
-                                                  imported.sequence());
+        return Written(request->dry_run(), imported);
       },
       response);
 }
