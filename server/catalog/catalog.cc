@@ -171,11 +171,6 @@ absl::Status Catalog::ApplyInTxn(WriteTxn& txn, const PendingApply& pending, abs
 
   absl::StatusOr<int64_t> last_revision = txn.LastRevision(urn);
   if (!last_revision.ok()) return last_revision.status();
-  absl::StatusOr<std::vector<OwnedDataset>> previous =
-      current->has_value() ? OutputDatasets(**current) : std::vector<OwnedDataset>();
-  if (!previous.ok()) return previous.status();
-  // Every check is above this line: a refused request has changed nothing in
-  // the transaction (BatchApplyProducts relies on it).
   DataProduct stored = candidate;
   meshdex::v1::ObjectMeta* meta = stored.mutable_metadata();
   meta->set_urn(urn);
@@ -188,6 +183,11 @@ absl::Status Catalog::ApplyInTxn(WriteTxn& txn, const PendingApply& pending, abs
   if (governance) *response.mutable_product()->mutable_status()->mutable_governance() = *governance;
   if (pending.request->dry_run()) return absl::OkStatus();
 
+  absl::StatusOr<std::vector<OwnedDataset>> previous =
+      current->has_value() ? OutputDatasets(**current) : std::vector<OwnedDataset>();
+  if (!previous.ok()) return previous.status();
+  // Every check is above this line: a refused request has changed nothing in
+  // the transaction (BatchApplyProducts relies on it).
   for (const OwnedDataset& old : *previous) {
     bool kept = false;
     for (const OwnedDataset& now_owned : pending.datasets) {
@@ -209,10 +209,8 @@ absl::StatusOr<meshdex::v1::ApplyProductResponse> Catalog::ApplyProduct(
   if (!pending.ok()) return pending.status();
   const absl::Time now = options_.clock();
   meshdex::v1::ApplyProductResponse response;
-  absl::StatusOr<uint64_t> sequence = store_.Write([&](WriteTxn& txn) {
-    response.Clear();
-    return ApplyInTxn(txn, *pending, now, response);
-  });
+  absl::StatusOr<uint64_t> sequence =
+      store_.Write([&](WriteTxn& txn) { return ApplyInTxn(txn, *pending, now, response); });
   if (!sequence.ok()) return sequence.status();
   response.set_sequence(*sequence);
   return response;
@@ -238,7 +236,6 @@ absl::StatusOr<meshdex::v1::BatchApplyProductsResponse> Catalog::BatchApplyProdu
   const absl::Time now = options_.clock();
   meshdex::v1::BatchApplyProductsResponse response;
   absl::StatusOr<uint64_t> sequence = store_.Write([&](WriteTxn& txn) -> absl::Status {
-    response.Clear();
     for (size_t i = 0; i < pending.size(); ++i) {
       // Later requests see the earlier ones' writes (the transaction's own).
       if (absl::Status status = ApplyInTxn(txn, pending[i], now, *response.add_responses());
