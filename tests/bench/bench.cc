@@ -200,6 +200,7 @@ PhaseResult RunPhase(const std::string& label, const Options& options,
   return result;
 }
 
+// The status of a result whose value a latency phase does not need.
 template <typename T>
 absl::Status StatusOf(const absl::StatusOr<T>& result) {
   return result.ok() ? absl::OkStatus() : result.status();
@@ -547,8 +548,7 @@ void MeasureServer(const MeshGenerator& mesh, const Options& options, Target& ta
            auto raw = std::make_shared<absl::StatusOr<RawXapian>>(RawXapian::Open(index_dir));
            return [raw, &mesh](int64_t i) -> absl::Status {
              if (!raw->ok()) return raw->status();
-             absl::StatusOr<int> hits = (*raw)->Search(mesh.Query(i));
-             return hits.ok() ? absl::OkStatus() : hits.status();
+             return StatusOf((*raw)->Search(mesh.Query(i)));
            };
          }),
          "xapian_raw_p50_us");
@@ -620,20 +620,17 @@ void MeasurePostgres(const MeshGenerator& mesh, const Options& options, Report& 
       };
     };
   };
-  const auto status_of = [](const absl::StatusOr<int>& rows) {
-    return rows.ok() ? absl::OkStatus() : rows.status();
-  };
   Record(report, RunPhase("postgres search", options, sessions([&](auto& s, int64_t i) {
-                            return status_of(s.Search(mesh.Query(i)));
+                            return StatusOf(s.Search(mesh.Query(i)));
                           })),
          "postgres_search_p50_us");
   Record(report, RunPhase("postgres lineage depth 5", options, sessions([&](auto& s, int64_t i) {
-                            return status_of(s.Downstream(mesh.LakeWalkStart(i), kLineageDepth));
+                            return StatusOf(s.Downstream(mesh.LakeWalkStart(i), kLineageDepth));
                           })),
          "postgres_lineage_depth5_p50_us");
   Record(report,
          RunPhase("postgres lineage (hubs)", options, sessions([&](auto& s, int64_t i) {
-                    return status_of(s.Downstream(mesh.HubWalkStart(i), kLineageDepth));
+                    return StatusOf(s.Downstream(mesh.HubWalkStart(i), kLineageDepth));
                   })),
          "", "postgres_lineage_hub_depth5_p99_us");
 }
