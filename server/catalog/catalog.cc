@@ -105,6 +105,14 @@ absl::Status CheckExpectedRevision(int64_t expected, int64_t actual, absl::strin
   return absl::OkStatus();
 }
 
+void StampNextRevision(meshdex::v1::ObjectMeta& meta, absl::string_view urn, int64_t last_revision,
+                       const meshdex::v1::ObjectMeta* current, absl::Time now) {
+  meta.set_urn(std::string(urn));
+  meta.set_revision(last_revision + 1);
+  *meta.mutable_create_time() = current != nullptr ? current->create_time() : ToTimestamp(now);
+  *meta.mutable_update_time() = ToTimestamp(now);
+}
+
 Catalog::Catalog(storage::Store& store, Options options)
     : store_(store), options_(std::move(options)) {}
 
@@ -172,12 +180,8 @@ absl::Status Catalog::ApplyInTxn(WriteTxn& txn, const PendingApply& pending, abs
   absl::StatusOr<int64_t> last_revision = txn.LastRevision(urn);
   if (!last_revision.ok()) return last_revision.status();
   DataProduct stored = candidate;
-  meshdex::v1::ObjectMeta* meta = stored.mutable_metadata();
-  meta->set_urn(urn);
-  meta->set_revision(*last_revision + 1);
-  *meta->mutable_create_time() =
-      current->has_value() ? (*current)->metadata().create_time() : ToTimestamp(now);
-  *meta->mutable_update_time() = ToTimestamp(now);
+  StampNextRevision(*stored.mutable_metadata(), urn, *last_revision,
+                    current->has_value() ? &(*current)->metadata() : nullptr, now);
   response.set_outcome(current->has_value() ? meshdex::v1::UPDATED : meshdex::v1::CREATED);
   *response.mutable_product() = stored;
   if (governance) *response.mutable_product()->mutable_status()->mutable_governance() = *governance;

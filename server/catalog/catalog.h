@@ -45,6 +45,12 @@ absl::StatusOr<PreparedProduct> PrepareProduct(const meshdex::v1::DataProduct& i
 // revision of `urn` (0 when absent); ABORTED otherwise.
 absl::Status CheckExpectedRevision(int64_t expected, int64_t actual, absl::string_view urn);
 
+// Stamps `meta` as the next revision of a versioned resource (product or
+// policy): `urn`, revision last_revision + 1, create_time kept from `current`
+// (null when there is none) or else `now`, update_time `now`.
+void StampNextRevision(meshdex::v1::ObjectMeta& meta, absl::string_view urn, int64_t last_revision,
+                       const meshdex::v1::ObjectMeta* current, absl::Time now);
+
 class Catalog {
  public:
   struct Options {

@@ -144,12 +144,8 @@ absl::StatusOr<meshdex::v1::ApplyPolicyResponse> Governance::ApplyPolicy(
     absl::StatusOr<int64_t> last_revision = txn.LastRevision(urn);
     if (!last_revision.ok()) return last_revision.status();
     Policy stored = candidate;
-    meshdex::v1::ObjectMeta* meta = stored.mutable_metadata();
-    meta->set_urn(urn);
-    meta->set_revision(*last_revision + 1);
-    *meta->mutable_create_time() =
-        current->has_value() ? (*current)->metadata().create_time() : ToTimestamp(now);
-    *meta->mutable_update_time() = ToTimestamp(now);
+    catalog::StampNextRevision(*stored.mutable_metadata(), urn, *last_revision,
+                               current->has_value() ? &(*current)->metadata() : nullptr, now);
     response.set_outcome(current->has_value() ? meshdex::v1::UPDATED : meshdex::v1::CREATED);
     *response.mutable_policy() = stored;
     if (request.dry_run()) return absl::OkStatus();
