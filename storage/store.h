@@ -393,7 +393,7 @@ class Store : public ChangeLog {
   // What a read may see: the latest applied state for the writer inside
   // Write()'s callback, the published snapshot for everyone else.
   internal::ReadView ReadState() const;
-  // Takes a snapshot of the state as of now (the caller holds write_mu_).
+  // Takes a snapshot of the state as of now (under write_mu_, or at open).
   std::shared_ptr<const rocksdb::Snapshot> TakeSnapshot() const;
   // Syncs the WAL unless everything up to `sequence` is durable already, and
   // publishes the newest synced state. One caller syncs at a time, on behalf
@@ -430,6 +430,8 @@ class Store : public ChangeLog {
   absl::Mutex sync_mu_;
   uint64_t synced_sequence_ ABSL_GUARDED_BY(sync_mu_) = 0;
   absl::Status sync_failure_ ABSL_GUARDED_BY(sync_mu_);
+  // Set with sync_failure_; Write() checks it without waiting for sync_mu_,
+  // which a sync in flight holds for the length of an fsync.
   std::atomic<bool> refusing_writes_{false};
   std::atomic<uint64_t> wal_syncs_{0};
   // Guards the published (durable) state; waiters block on it.
