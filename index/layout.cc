@@ -112,10 +112,23 @@ class DocumentBuilder {
     generator_.increase_termpos();
   }
 
+  // Free text findable word by word but not by phrase: its words get no
+  // positions (see IndexPort).
+  void Words(absl::string_view text) {
+    if (text.empty()) return;
+    generator_.index_text_without_positions(Xapian::Utf8Iterator(text.data(), text.size()));
+  }
+
   // An identifier (snake_case or camelCase): findable whole and by parts.
   void Identifier(absl::string_view identifier, Xapian::termcount weight = kTextWeight) {
     Text(identifier, weight);
     Text(IdentifierParts(identifier), weight);
+  }
+
+  // An identifier as Words.
+  void IdentifierWords(absl::string_view identifier) {
+    Words(identifier);
+    Words(IdentifierParts(identifier));
   }
 
   // A filter term, whose value also counts in the field's facet: a facet
@@ -162,18 +175,23 @@ class DocumentBuilder {
   std::map<Xapian::valueno, std::vector<std::string>> values_;
 };
 
+// Ports and their schemas are most of a product's words (up to 6 ports of 60
+// fields each) and so most of the index follower's work: their words are
+// indexed without positions, which Xapian would otherwise store and update per
+// occurrence. They stay findable word by word; a phrase matches in a
+// product's own name, title, description, tags and labels only.
 void IndexPort(const Port& port, DocumentBuilder& builder) {
-  builder.Identifier(port.name());
-  builder.Text(port.kind());
-  builder.Text(port.format());
-  builder.Text(port.address());
-  builder.Text(port.description());
-  builder.Text(port.dataset().namespace_());
-  builder.Identifier(port.dataset().name());
+  builder.IdentifierWords(port.name());
+  builder.Words(port.kind());
+  builder.Words(port.format());
+  builder.Words(port.address());
+  builder.Words(port.description());
+  builder.Words(port.dataset().namespace_());
+  builder.IdentifierWords(port.dataset().name());
   for (const meshdex::v1::SchemaField& field : port.schema().fields()) {
-    builder.Identifier(field.name());
-    builder.Text(field.description());
-    builder.Text(field.classification());
+    builder.IdentifierWords(field.name());
+    builder.Words(field.description());
+    builder.Words(field.classification());
     builder.Filter("classification", field.classification());
   }
 }

@@ -6,8 +6,9 @@
 // One Xapian document per entity, found by its unique id term Q<urn>.
 //
 //   terms (free text)   unprefixed words and Z-prefixed English stems, with
-//                       positions (phrases), title and name boosted; snake_case
-//                       and camelCase identifiers indexed whole and by parts
+//                       positions (phrases) except in ports and their schemas,
+//                       title and name boosted; snake_case and camelCase
+//                       identifiers indexed whole and by parts
 //   Q<urn>              unique id (replace/delete in place)
 //   XY<type>            entity type: product, dataset, job
 //   XD<domain>          domain                      | filters `field:value`;
@@ -53,7 +54,7 @@
 
 namespace meshdex::index::layout {
 
-inline constexpr int kFormatVersion = 4;
+inline constexpr int kFormatVersion = 5;
 // Xapian metadata keys, written in the same commit as the documents.
 inline constexpr char kFormatVersionKey[] = "meshdex.format_version";
 inline constexpr char kAppliedSequenceKey[] = "meshdex.applied_sequence";

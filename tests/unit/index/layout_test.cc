@@ -77,6 +77,25 @@ TEST(LayoutTest, TextIsStemmedAndCoversPortsAndLabels) {
   }
 }
 
+// Phrases need positions: the product's own text keeps them; port and schema
+// words, most of a document, have none (indexing cost) but remain terms.
+TEST(LayoutTest, PortAndSchemaWordsHaveNoPositions) {
+  const Xapian::Document document = *ProductDocument(Shipments());
+  auto positions = [&](const std::string& term) {
+    Xapian::TermIterator it = document.termlist_begin();
+    it.skip_to(term);
+    EXPECT_TRUE(it != document.termlist_end() && *it == term) << term;
+    return it.positionlist_count();
+  };
+  for (const char* term : {"parcel", "movement", "shipment", "iot", "cost_center"}) {
+    EXPECT_GT(positions(term), 0u) << term;
+  }
+  for (const char* term : {"loyalty_tier", "loyalty", "programme", "avro", "broker", "orders",
+                           "customeremail"}) {
+    EXPECT_EQ(positions(term), 0u) << term;
+  }
+}
+
 TEST(LayoutTest, TitleAndNameWeighMoreThanDescription) {
   std::optional<Xapian::Document> document = ProductDocument(Product("d", "alpha", [](auto& p) {
     p.mutable_spec()->set_title("bravo");
