@@ -17,6 +17,7 @@
 // PASS/MISS against the goals of issue 10.
 #include <sys/utsname.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -114,9 +115,12 @@ struct Report {
     results[key] = nullptr;
     notes[key] = why;
   }
+  // A result, else a number of `extra` (figures beyond the binding keys).
   std::optional<double> Get(const std::string& key) const {
-    if (!results.contains(key) || results[key].is_null()) return std::nullopt;
-    return results[key].get<double>();
+    for (const nlohmann::json* figures : {&results, &extra}) {
+      if (figures->contains(key) && (*figures)[key].is_number()) return (*figures)[key].get<double>();
+    }
+    return std::nullopt;
   }
 };
 
@@ -544,14 +548,16 @@ void MeasureServer(const MeshGenerator& mesh, const Options& options, Target& ta
   }
   // The follower's stub file names the live database (index/follower.h).
   const std::string index_dir = target.data_dir() + "/index/CURRENT";
-  Record(report, RunPhase("raw Xapian search", options, [&](int) -> Operation {
-           auto raw = std::make_shared<absl::StatusOr<RawXapian>>(RawXapian::Open(index_dir));
-           return [raw, &mesh](int64_t i) -> absl::Status {
-             if (!raw->ok()) return raw->status();
-             return StatusOf((*raw)->Search(mesh.Query(i)));
-           };
-         }),
-         "xapian_raw_p50_us");
+  PhaseResult raw_search = RunPhase("raw Xapian search", options, [&](int) -> Operation {
+    auto raw = std::make_shared<absl::StatusOr<RawXapian>>(RawXapian::Open(index_dir));
+    return [raw, &mesh](int64_t i) -> absl::Status {
+      if (!raw->ok()) return raw->status();
+      return StatusOf((*raw)->Search(mesh.Query(i)));
+    };
+  });
+  // The search p99 goal is relative to it where it exceeds 20 ms.
+  if (!raw_search.micros.empty()) report.extra["xapian_raw_p99_us"] = raw_search.p99();
+  Record(report, std::move(raw_search), "xapian_raw_p50_us");
 }
 
 // RSS and disk of the loaded server, then a restart on the same data dir:
@@ -660,7 +666,8 @@ void PrintTable(const Report& report, const MeshGenerator& mesh) {
       {"get_p99_us", "", "", nullptr},
       {"search_p50_us", "xapian_raw_p50_us", "<= 5 ms and <= 1.3x raw Xapian",
        [](double v, std::optional<double> p) { return p && v <= 5000 && v <= 1.3 * *p; }},
-      {"search_p99_us", "", "<= 20 ms", [](double v, std::optional<double>) { return v <= 20000; }},
+      {"search_p99_us", "xapian_raw_p99_us", "<= 20 ms, or <= 1.3x raw Xapian p99",
+       [](double v, std::optional<double> p) { return v <= std::max(20000.0, p ? 1.3 * *p : 0); }},
       {"xapian_raw_p50_us", "", "", nullptr},
       {"postgres_search_p50_us", "search_p50_us", "meshdex >= 5x faster at p50",
        [](double v, std::optional<double> p) { return p && v >= 5 * *p; }},
