@@ -274,23 +274,31 @@ nlohmann::json Machine() {
   return machine;
 }
 
-// Waits until the index has applied everything the store holds: the last
-// sequence from GetStats (once: it counts products by scan), then a Search
-// with that min_sequence, which the server answers as soon as the index is
-// there (UNAVAILABLE when its bounded wait ends first: asked again).
-absl::Status WaitForIndex(const Client& client) {
-  absl::StatusOr<meshdex::v1::Stats> stats = client.Call(
-      &meshdex::v1::AdminService::Stub::GetStats, client.admin(), meshdex::v1::GetStatsRequest());
-  if (!stats.ok()) return stats.status();
+// Waits until the index has applied `sequence`, or with 0 everything the
+// store holds (the last sequence from GetStats, which counts products by
+// scan: seconds at 1M products, so it is asked once per load, not after the
+// restart); returns the sequence waited for. A Search with that min_sequence
+// is answered as soon as the index is there (UNAVAILABLE when its bounded
+// wait ends first: asked again).
+absl::StatusOr<uint64_t> WaitForIndex(const Client& client, uint64_t sequence = 0) {
+  if (sequence == 0) {
+    absl::StatusOr<meshdex::v1::Stats> stats = client.Call(
+        &meshdex::v1::AdminService::Stub::GetStats, client.admin(), meshdex::v1::GetStatsRequest());
+    if (!stats.ok()) return stats.status();
+    sequence = stats->last_sequence();
+  }
   meshdex::v1::SearchRequest search;
   search.set_page_size(1);
-  search.set_min_sequence(stats->last_sequence());
+  search.set_min_sequence(sequence);
   const Clock::time_point end = Clock::now() + kIndexWait;
   absl::Status searched;
   while (Clock::now() < end) {
     searched = StatusOf(
         client.Call(&meshdex::v1::SearchService::Stub::Search, client.search(), search));
-    if (searched.code() != absl::StatusCode::kUnavailable) return searched;
+    if (searched.code() != absl::StatusCode::kUnavailable) {
+      if (!searched.ok()) return searched;
+      return sequence;
+    }
   }
   return absl::DeadlineExceededError(
       absl::StrCat("the index did not catch up: ", searched.message()));
@@ -385,7 +393,7 @@ absl::Status LoadProducts(const MeshGenerator& mesh, const Options& options,
       });
   if (!status.ok()) return status;
   const double acked = std::chrono::duration<double>(Clock::now() - start).count();
-  status = WaitForIndex(client);
+  status = WaitForIndex(client).status();
   if (!status.ok()) return status;
   const double indexed = std::chrono::duration<double>(Clock::now() - start).count();
   report.Set("register_per_s", mesh.products() / indexed);
@@ -561,8 +569,9 @@ void MeasureServer(const MeshGenerator& mesh, const Options& options, Target& ta
 }
 
 // RSS and disk of the loaded server, then a restart on the same data dir:
-// seconds from exec to serving (ready file written) with the index current.
-void MeasureFootprintAndRestart(Target& target, Report& report) {
+// seconds from exec to serving (ready file written) with the index current,
+// i.e. a search answered at `loaded_sequence`, the store's last sequence.
+void MeasureFootprintAndRestart(Target& target, uint64_t loaded_sequence, Report& report) {
   if (!target.local) {
     for (const char* key : {"rss_bytes", "disk_bytes", "restart_s"}) {
       report.Null(key, "--server given: the process and its data dir are not local");
@@ -583,7 +592,7 @@ void MeasureFootprintAndRestart(Target& target, Report& report) {
   target.grpc_address = target.local->grpc_address();
   target.http_address = target.local->http_address();
   absl::Status indexed = target.Connect();
-  if (indexed.ok()) indexed = WaitForIndex(*target.client);
+  if (indexed.ok()) indexed = WaitForIndex(*target.client, loaded_sequence).status();
   if (!indexed.ok()) {
     report.Null("restart_s", "index not current after restart: " + indexed.ToString());
     return;
@@ -761,7 +770,15 @@ int Run(const Options& options) {
                                            : "no events left for HTTP (--http_share)");
     }
   }
-  if (loaded.ok()) loaded = WaitForIndex(*target.client);
+  uint64_t loaded_sequence = 0;
+  if (loaded.ok()) {
+    absl::StatusOr<uint64_t> indexed = WaitForIndex(*target.client);
+    if (indexed.ok()) {
+      loaded_sequence = *indexed;
+    } else {
+      loaded = indexed.status();
+    }
+  }
   if (!loaded.ok()) {
     std::fprintf(stderr, "meshdex-bench: loading failed: %s\n", loaded.ToString().c_str());
     if (target.local) std::fprintf(stderr, "meshdexd log: %s\n", target.local->log_path().c_str());
@@ -769,7 +786,7 @@ int Run(const Options& options) {
   }
 
   MeasureServer(mesh, options, target, report);
-  MeasureFootprintAndRestart(target, report);
+  MeasureFootprintAndRestart(target, loaded_sequence, report);
   // The peer runs alone: meshdexd stops first so both get the same CPUs.
   if (target.local) target.local->Stop();
   MeasurePostgres(mesh, options, report);
