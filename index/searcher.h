@@ -53,7 +53,11 @@ class Searcher {
   static constexpr int kMaxPageSize = 100;
   static constexpr uint64_t kMaxResultWindow = 10000;
   static constexpr int kMaxFacetValues = 100;
-  static constexpr Xapian::doccount kExactFacetMatches = 100000;
+  // Facet counts examine every match up to this many (then scale). Like
+  // Elasticsearch's exact hit count, 10,000: examining a match reads its
+  // value slots, and at 100,000 (the first bound) facet queries on frequent
+  // words were the search p99 at 100k products (190 ms) and 1M (365 ms).
+  static constexpr Xapian::doccount kExactFacetMatches = 10000;
   static constexpr int64_t kFewMatches = 3;
 
   explicit Searcher(const IndexFollower& follower) : Searcher(follower, Options()) {}
