@@ -42,6 +42,9 @@ set ylabel "latency (ms)"
 set key outside right
 set grid
 set datafile missing "NaN"
+# One colour per figure (gnuplot's default cycle has eight).
+colours = "#1f77b4 #ff7f0e #2ca02c #d62728 #9467bd #8c564b #e377c2 #7f7f7f #bcbd22 #17becf #000000"
+do for [i=1:words(colours)] { set linetype i linecolor rgb word(colours, i) linewidth 2 }
 cols = "$columns"
 plot for [i=1:words(cols)] "$data" using 1:(column(i+1)) with linespoints title word(cols, i)
 GP
