@@ -116,7 +116,8 @@ class DocumentBuilder {
   // positions (see IndexPort).
   void Words(absl::string_view text) {
     if (text.empty()) return;
-    generator_.index_text_without_positions(Xapian::Utf8Iterator(text.data(), text.size()));
+    generator_.index_text_without_positions(Xapian::Utf8Iterator(text.data(), text.size()),
+                                            kTextWeight);
   }
 
   // An identifier (snake_case or camelCase): findable whole and by parts.
