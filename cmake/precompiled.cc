@@ -1,0 +1,2 @@
+// The owner of the shared precompiled header (cmake/precompiled.h); compiles
+// to nothing.
