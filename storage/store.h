@@ -304,7 +304,8 @@ class Store : public ChangeLog {
   absl::StatusOr<Page<meshdex::v1::LineageJob>> ListJobs(const std::optional<JobKey>& start_after,
                                                          size_t limit) const;
   // Calls `fn` with each neighbour of `node` one edge away in `direction`,
-  // in key order, until it returns false.
+  // in key order, until it returns false. (A walk visiting many nodes reads
+  // through one LineageSnapshot instead: storage/lineage_snapshot.h.)
   absl::Status ForEachNeighbor(const LineageNodeKey& node, EdgeDirection direction,
                                absl::FunctionRef<bool(const LineageNodeKey&)> fn) const;
   absl::Status ForEachColumnNeighbor(const FieldKey& field, EdgeDirection direction,
@@ -385,6 +386,7 @@ class Store : public ChangeLog {
 
  private:
   friend class WriteTxn;
+  friend class LineageSnapshot;
   Store(StoreOptions options);
   absl::Status OpenDb();
   absl::StatusOr<uint64_t> CountKeys(rocksdb::ColumnFamilyHandle* cf, absl::string_view what) const;

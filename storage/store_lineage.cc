@@ -8,6 +8,7 @@
 #include "storage/keys.h"
 #include "storage/lineage_ids.h"
 #include "storage/lineage_pending.h"
+#include "storage/lineage_snapshot.h"
 #include "storage/store.h"
 #include "storage/store_internal.h"
 
@@ -256,32 +257,12 @@ absl::StatusOr<Page<LineageJob>> Store::ListJobs(const std::optional<JobKey>& st
 
 absl::Status Store::ForEachNeighbor(const LineageNodeKey& node, EdgeDirection direction,
                                     absl::FunctionRef<bool(const LineageNodeKey&)> fn) const {
-  const std::string prefix = keys::EdgePrefix(direction, node);
-  absl::Status malformed;
-  absl::Status scanned = ScanPrefix(db_, ReadState(), lineage_edges_, prefix, [&](absl::string_view key) {
-    std::optional<LineageNodeKey> neighbor = keys::EdgeNeighbor(key, prefix);
-    if (!neighbor) {
-      malformed = absl::DataLossError("lineage edges hold a malformed key");
-      return false;
-    }
-    return fn(*neighbor);
-  });
-  return scanned.ok() ? malformed : scanned;
+  return LineageSnapshot(*this).ForEachNeighbor(node, direction, fn);
 }
 
 absl::Status Store::ForEachColumnNeighbor(const FieldKey& field, EdgeDirection direction,
                                           absl::FunctionRef<bool(const FieldKey&)> fn) const {
-  const std::string prefix = keys::ColumnEdgePrefix(direction, field);
-  absl::Status malformed;
-  absl::Status scanned = ScanPrefix(db_, ReadState(), lineage_edges_, prefix, [&](absl::string_view key) {
-    std::optional<FieldKey> neighbor = keys::ColumnEdgeNeighbor(key, prefix);
-    if (!neighbor) {
-      malformed = absl::DataLossError("column edges hold a malformed key");
-      return false;
-    }
-    return fn(*neighbor);
-  });
-  return scanned.ok() ? malformed : scanned;
+  return LineageSnapshot(*this).ForEachColumnNeighbor(field, direction, fn);
 }
 
 absl::StatusOr<std::vector<std::string>> Store::FieldsWithColumnEdges(

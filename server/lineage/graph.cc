@@ -14,6 +14,7 @@
 #include "server/catalog/validation.h"
 #include "server/lineage/node_id.h"
 #include "storage/lineage_ids.h"
+#include "storage/lineage_snapshot.h"
 
 namespace meshdex::lineage {
 namespace {
@@ -26,6 +27,7 @@ using storage::EdgeDirection;
 using storage::FieldKey;
 using storage::JobKey;
 using storage::LineageNodeKey;
+using storage::LineageSnapshot;
 using storage::Store;
 
 constexpr char kTypeDataset[] = "dataset";
@@ -142,22 +144,13 @@ absl::Status Walk(const std::vector<Key>& starts, const std::vector<EdgeDirectio
 // Owning products of datasets, looked up once per dataset.
 class Owners {
  public:
-  explicit Owners(const Store& store) : store_(store) {}
+  explicit Owners(LineageSnapshot& snapshot) : snapshot_(snapshot) {}
 
   // The URN of the product owning `dataset`, "" when none.
   absl::StatusOr<std::string> Of(const DatasetKey& dataset) {
     auto cached = cache_.find(dataset);
     if (cached != cache_.end()) return cached->second;
-    absl::StatusOr<std::optional<meshdex::v1::LineageDataset>> record = store_.GetDataset(dataset);
-    if (!record.ok()) return record.status();
-    meshdex::v1::LineageDataset lookup;
-    if (record->has_value()) {
-      lookup = **std::move(record);
-    } else {
-      lookup.set_namespace_(dataset.ns);
-      lookup.set_name(dataset.name);
-    }
-    absl::StatusOr<std::optional<storage::AddressClaim>> claim = storage::FindOwner(store_, lookup);
+    absl::StatusOr<std::optional<storage::AddressClaim>> claim = snapshot_.FindOwner(dataset);
     if (!claim.ok()) return claim.status();
     std::string urn = claim->has_value() ? (*claim)->product_urn : std::string();
     cache_.emplace(dataset, urn);
@@ -165,7 +158,7 @@ class Owners {
   }
 
  private:
-  const Store& store_;
+  LineageSnapshot& snapshot_;
   absl::flat_hash_map<DatasetKey, std::string> cache_;
 };
 
@@ -206,7 +199,7 @@ LineageNode DescribeProduct(const std::string& urn) {
 // DATASET level: the stored graph as it is.
 class DatasetLevel {
  public:
-  explicit DatasetLevel(const Store& store) : store_(store), owners_(store) {}
+  explicit DatasetLevel(LineageSnapshot& snapshot) : snapshot_(snapshot), owners_(snapshot) {}
 
   std::string Id(const LineageNodeKey& node) { return storage::NodeId(node); }
 
@@ -217,11 +210,11 @@ class DatasetLevel {
 
   absl::Status Neighbors(const LineageNodeKey& node, EdgeDirection direction,
                          absl::FunctionRef<bool(const LineageNodeKey&)> fn) {
-    return store_.ForEachNeighbor(node, direction, fn);
+    return snapshot_.ForEachNeighbor(node, direction, fn);
   }
 
  private:
-  const Store& store_;
+  LineageSnapshot& snapshot_;
   Owners owners_;
 };
 
@@ -256,7 +249,8 @@ class ProductLevel {
     std::optional<JobKey> job;
   };
 
-  explicit ProductLevel(const Store& store) : store_(store), owners_(store) {}
+  ProductLevel(const Store& store, LineageSnapshot& snapshot)
+      : store_(store), snapshot_(snapshot), owners_(snapshot) {}
 
   std::string Id(const Key& key) {
     if (!key.product_urn.empty()) return key.product_urn;
@@ -295,19 +289,19 @@ class ProductLevel {
       return true;
     };
     auto through_job = [&](const LineageNodeKey& job) {
-      absl::Status scanned = store_.ForEachNeighbor(job, direction, reach);
+      absl::Status scanned = snapshot_.ForEachNeighbor(job, direction, reach);
       if (!scanned.ok()) failure = scanned;
       return failure.ok();
     };
     if (key.job) {
-      absl::Status scanned = store_.ForEachNeighbor(
+      absl::Status scanned = snapshot_.ForEachNeighbor(
           {LineageNodeKey::Kind::kJob, key.job->ns, key.job->name}, direction, reach);
       if (!scanned.ok()) return scanned;
     } else {
       absl::StatusOr<std::vector<DatasetKey>> members = Members(key);
       if (!members.ok()) return members.status();
       for (const DatasetKey& member : *members) {
-        absl::Status scanned = store_.ForEachNeighbor(
+        absl::Status scanned = snapshot_.ForEachNeighbor(
             {LineageNodeKey::Kind::kDataset, member.ns, member.name}, direction, through_job);
         if (!scanned.ok()) return scanned;
         if (!failure.ok()) return failure;
@@ -328,13 +322,14 @@ class ProductLevel {
   }
 
   const Store& store_;
+  LineageSnapshot& snapshot_;
   Owners owners_;
 };
 
 // Column lineage: dataset fields.
 class ColumnLevel {
  public:
-  explicit ColumnLevel(const Store& store) : store_(store), owners_(store) {}
+  explicit ColumnLevel(LineageSnapshot& snapshot) : snapshot_(snapshot), owners_(snapshot) {}
 
   std::string Id(const FieldKey& field) { return storage::FieldNodeId(field); }
 
@@ -353,11 +348,11 @@ class ColumnLevel {
 
   absl::Status Neighbors(const FieldKey& field, EdgeDirection direction,
                          absl::FunctionRef<bool(const FieldKey&)> fn) {
-    return store_.ForEachColumnNeighbor(field, direction, fn);
+    return snapshot_.ForEachColumnNeighbor(field, direction, fn);
   }
 
  private:
-  const Store& store_;
+  LineageSnapshot& snapshot_;
   Owners owners_;
 };
 
@@ -373,9 +368,10 @@ absl::StatusOr<LineageGraph> GetLineageGraph(const Store& store, const GetLineag
   if (!start.ok()) return start.status();
   const std::vector<EdgeDirection> directions = Directions(request.direction());
   GraphBuilder graph(*max_nodes);
+  LineageSnapshot snapshot(store);
 
   if (request.level() == GetLineageRequest::PRODUCT) {
-    ProductLevel level(store);
+    ProductLevel level(store, snapshot);
     ProductLevel::Key root;
     switch (start->kind) {
       case StartNode::Kind::kProduct:
@@ -413,7 +409,7 @@ absl::StatusOr<LineageGraph> GetLineageGraph(const Store& store, const GetLineag
     default:
       starts.push_back({LineageNodeKey::Kind::kDataset, start->dataset.ns, start->dataset.name});
   }
-  DatasetLevel level(store);
+  DatasetLevel level(snapshot);
   absl::Status walked = Walk(starts, directions, *depth, level, graph);
   if (!walked.ok()) return walked;
   return std::move(graph).Finish();
@@ -441,7 +437,8 @@ absl::StatusOr<LineageGraph> GetColumnLineageGraph(
     }
   }
   GraphBuilder graph(kDefaultMaxNodes);
-  ColumnLevel level(store);
+  LineageSnapshot snapshot(store);
+  ColumnLevel level(snapshot);
   absl::Status walked = Walk(starts, directions, *depth, level, graph);
   if (!walked.ok()) return walked;
   return std::move(graph).Finish();

@@ -30,8 +30,12 @@
 // (column lineage always uses kDefaultMaxNodes); negative values are
 // INVALID_ARGUMENT.
 //
-// Thread-safety: free functions reading the store (a consistent answer is not
-// guaranteed while writes land; each node is read once).
+// Reads: one storage::LineageSnapshot per query, so a walk's adjacency and
+// owners are those of one instant however many nodes it visits (PRODUCT
+// level reads a product's datasets beside it, from the store's latest
+// state); each node is read once.
+//
+// Thread-safety: free functions reading the store.
 #ifndef MESHDEX_SERVER_LINEAGE_GRAPH_H_
 #define MESHDEX_SERVER_LINEAGE_GRAPH_H_
 

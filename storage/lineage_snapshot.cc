@@ -1,0 +1,124 @@
+#include "storage/lineage_snapshot.h"
+
+#include <cstdint>
+#include <utility>
+
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/wire_format_lite.h"
+#include "rocksdb/db.h"
+#include "storage/keys.h"
+
+namespace meshdex::storage {
+namespace {
+
+using google::protobuf::internal::WireFormatLite;
+
+rocksdb::Slice ToSlice(absl::string_view bytes) { return rocksdb::Slice(bytes.data(), bytes.size()); }
+
+// The claim_dataset of an encoded LineageDataset, nullopt when it has none,
+// read without decoding the rest of the record (facets, schema fields).
+absl::StatusOr<std::optional<meshdex::v1::DatasetRef>> ClaimDatasetOf(absl::string_view record) {
+  constexpr int kField = meshdex::v1::LineageDataset::kClaimDatasetFieldNumber;
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(record.data()),
+                                            static_cast<int>(record.size()));
+  std::optional<meshdex::v1::DatasetRef> claim_dataset;
+  while (const uint32_t tag = in.ReadTag()) {
+    if (WireFormatLite::GetTagFieldNumber(tag) != kField ||
+        WireFormatLite::GetTagWireType(tag) != WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
+      if (!WireFormatLite::SkipField(&in, tag)) break;
+      continue;
+    }
+    // A field repeated on the wire merges, as a full decode would.
+    if (!claim_dataset) claim_dataset.emplace();
+    if (!WireFormatLite::ReadMessage(&in, &*claim_dataset)) break;
+  }
+  if (!in.ConsumedEntireMessage()) return absl::DataLossError("undecodable record in datasets");
+  return claim_dataset;
+}
+
+}  // namespace
+
+LineageSnapshot::LineageSnapshot(const Store& store) : store_(store), view_(store.ReadState()) {}
+
+LineageSnapshot::~LineageSnapshot() = default;
+
+absl::Status LineageSnapshot::ScanEdges(absl::string_view prefix,
+                                        absl::FunctionRef<bool(absl::string_view)> fn) {
+  // `fn` may scan again (PRODUCT level walks dataset -> job -> dataset inside
+  // one callback): such a nested scan takes another iterator.
+  std::unique_ptr<rocksdb::Iterator> it;
+  if (idle_edges_.empty()) {
+    it.reset(store_.db_->NewIterator(view_.options, store_.lineage_edges_));
+  } else {
+    it = std::move(idle_edges_.back());
+    idle_edges_.pop_back();
+  }
+  for (it->Seek(ToSlice(prefix)); it->Valid(); it->Next()) {
+    const rocksdb::Slice key = it->key();
+    if (!key.starts_with(ToSlice(prefix))) break;
+    if (!fn(absl::string_view(key.data(), key.size()))) break;
+  }
+  absl::Status status = internal::FromRocks(it->status(), "scanning lineage");
+  idle_edges_.push_back(std::move(it));
+  return status;
+}
+
+absl::Status LineageSnapshot::ForEachNeighbor(const LineageNodeKey& node, EdgeDirection direction,
+                                              absl::FunctionRef<bool(const LineageNodeKey&)> fn) {
+  const std::string prefix = keys::EdgePrefix(direction, node);
+  absl::Status malformed;
+  absl::Status scanned = ScanEdges(prefix, [&](absl::string_view key) {
+    std::optional<LineageNodeKey> neighbor = keys::EdgeNeighbor(key, prefix);
+    if (!neighbor) {
+      malformed = absl::DataLossError("lineage edges hold a malformed key");
+      return false;
+    }
+    return fn(*neighbor);
+  });
+  return scanned.ok() ? malformed : scanned;
+}
+
+absl::Status LineageSnapshot::ForEachColumnNeighbor(const FieldKey& field, EdgeDirection direction,
+                                                    absl::FunctionRef<bool(const FieldKey&)> fn) {
+  const std::string prefix = keys::ColumnEdgePrefix(direction, field);
+  absl::Status malformed;
+  absl::Status scanned = ScanEdges(prefix, [&](absl::string_view key) {
+    std::optional<FieldKey> neighbor = keys::ColumnEdgeNeighbor(key, prefix);
+    if (!neighbor) {
+      malformed = absl::DataLossError("column edges hold a malformed key");
+      return false;
+    }
+    return fn(*neighbor);
+  });
+  return scanned.ok() ? malformed : scanned;
+}
+
+absl::StatusOr<bool> LineageSnapshot::Read(rocksdb::ColumnFamilyHandle* cf, absl::string_view key) {
+  rocksdb::Status status = store_.db_->Get(view_.options, cf, ToSlice(key), &value_);
+  if (status.IsNotFound()) return false;
+  if (!status.ok()) return internal::FromRocks(status, "reading store");
+  return true;
+}
+
+absl::StatusOr<std::optional<AddressClaim>> LineageSnapshot::GetClaim(const DatasetKey& dataset) {
+  absl::StatusOr<bool> found = Read(store_.claims_, keys::ClaimKey(dataset));
+  if (!found.ok()) return found.status();
+  if (!*found) return std::nullopt;
+  std::optional<AddressClaim> claim = keys::DecodeClaim(value_);
+  if (!claim) return absl::DataLossError("undecodable record in claims");
+  return claim;
+}
+
+absl::StatusOr<std::optional<AddressClaim>> LineageSnapshot::FindOwner(const DatasetKey& dataset) {
+  absl::StatusOr<std::optional<AddressClaim>> claim = GetClaim(dataset);
+  if (!claim.ok() || claim->has_value()) return claim;
+  absl::StatusOr<bool> found = Read(store_.datasets_, keys::DatasetKeyBytes(dataset));
+  if (!found.ok()) return found.status();
+  if (!*found) return std::nullopt;
+  absl::StatusOr<std::optional<meshdex::v1::DatasetRef>> claim_dataset = ClaimDatasetOf(value_);
+  if (!claim_dataset.ok()) return claim_dataset.status();
+  if (!claim_dataset->has_value()) return std::nullopt;
+  return GetClaim({(*claim_dataset)->namespace_(), (*claim_dataset)->name()});
+}
+
+}  // namespace meshdex::storage

@@ -1,0 +1,77 @@
+// LineageSnapshot: one lineage query's read session over the store.
+//
+// A graph walk reads a few keys per node it visits: the node's adjacency
+// (a prefix scan of lineage_edges) and, for a dataset, who owns it. Done with
+// Store's own methods, each of those reads takes the published snapshot
+// again and builds a new RocksDB iterator, and finding an owner parses the
+// whole dataset record (facets, schema fields) for one field. A
+// LineageSnapshot instead pins one snapshot for its lifetime (every read sees
+// the same state, as of construction), reuses its iterators over
+// lineage_edges (seeking them for each node; a scan nested in another's
+// callback takes a second one), and reads only the claim identity out of a
+// dataset record.
+//
+// Invariants: reads see the state the store's own reads would have seen at
+// construction (inside a Store::Write callback, the applied state).
+// Thread-safety: not thread-safe; use one per query, from one thread. Keep it
+// short-lived: it pins a RocksDB snapshot and an iterator's memtables and
+// files. The store must outlive it.
+#ifndef MESHDEX_STORAGE_LINEAGE_SNAPSHOT_H_
+#define MESHDEX_STORAGE_LINEAGE_SNAPSHOT_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "storage/store.h"
+#include "storage/store_internal.h"
+
+namespace rocksdb {
+class Iterator;
+}
+
+namespace meshdex::storage {
+
+class LineageSnapshot {
+ public:
+  explicit LineageSnapshot(const Store& store);
+  ~LineageSnapshot();
+  LineageSnapshot(const LineageSnapshot&) = delete;
+  LineageSnapshot& operator=(const LineageSnapshot&) = delete;
+
+  // Calls `fn` with each neighbour of `node` one edge away in `direction`,
+  // in key order, until it returns false.
+  absl::Status ForEachNeighbor(const LineageNodeKey& node, EdgeDirection direction,
+                               absl::FunctionRef<bool(const LineageNodeKey&)> fn);
+  absl::Status ForEachColumnNeighbor(const FieldKey& field, EdgeDirection direction,
+                                     absl::FunctionRef<bool(const FieldKey&)> fn);
+
+  // The claim owning `dataset` (what storage::FindOwner answers for its
+  // record): the claim on its own identity, else on its claim_dataset;
+  // nullopt when neither is claimed or the dataset has no record.
+  absl::StatusOr<std::optional<AddressClaim>> FindOwner(const DatasetKey& dataset);
+
+ private:
+  // Calls `fn` with the key of every lineage_edges entry under `prefix`
+  // until it returns false.
+  absl::Status ScanEdges(absl::string_view prefix, absl::FunctionRef<bool(absl::string_view)> fn);
+  // Reads the value under `key` in `cf` into value_; false when absent.
+  absl::StatusOr<bool> Read(rocksdb::ColumnFamilyHandle* cf, absl::string_view key);
+  absl::StatusOr<std::optional<AddressClaim>> GetClaim(const DatasetKey& dataset);
+
+  const Store& store_;
+  const internal::ReadView view_;
+  // Iterators over lineage_edges not in use by a scan: one per level of
+  // nesting the walks have needed so far.
+  std::vector<std::unique_ptr<rocksdb::Iterator>> idle_edges_;
+  std::string value_;  // Reused buffer of point reads.
+};
+
+}  // namespace meshdex::storage
+
+#endif  // MESHDEX_STORAGE_LINEAGE_SNAPSHOT_H_

@@ -1,0 +1,210 @@
+#include "storage/lineage_snapshot.h"
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "storage/lineage_ids.h"
+#include "tests/testing/temp_dir.h"
+
+namespace meshdex::storage {
+namespace {
+
+using meshdex::v1::LineageDataset;
+
+constexpr char kNs[] = "kafka://broker:9092";
+
+LineageNodeKey Dataset(const std::string& name) {
+  return {LineageNodeKey::Kind::kDataset, kNs, name};
+}
+LineageNodeKey Job(const std::string& name) { return {LineageNodeKey::Kind::kJob, "etl", name}; }
+
+// A record whose claim_dataset sits between large fields, as ingest stores
+// them: the snapshot must skip the rest to find it.
+LineageDataset Record(const std::string& name, const std::string& claim_name = "") {
+  LineageDataset dataset;
+  dataset.set_namespace_(kNs);
+  dataset.set_name(name);
+  if (!claim_name.empty()) {
+    dataset.mutable_claim_dataset()->set_namespace_(kNs);
+    dataset.mutable_claim_dataset()->set_name(claim_name);
+  }
+  dataset.set_facets_json(R"({"schema":{"fields":[)" + std::string(4000, ' ') + "]}}");
+  for (int i = 0; i < 50; ++i) dataset.add_fields()->set_name("field_" + std::to_string(i));
+  dataset.set_description("orders as they were placed");
+  dataset.mutable_last_seen()->set_seconds(1700000000);
+  return dataset;
+}
+
+std::vector<std::string> Neighbors(LineageSnapshot& snapshot, const LineageNodeKey& node,
+                                   EdgeDirection direction) {
+  std::vector<std::string> names;
+  absl::Status status = snapshot.ForEachNeighbor(node, direction, [&](const LineageNodeKey& next) {
+    names.push_back(next.name);
+    return true;
+  });
+  EXPECT_TRUE(status.ok()) << status;
+  return names;
+}
+
+std::string OwnerUrn(LineageSnapshot& snapshot, const std::string& name) {
+  absl::StatusOr<std::optional<AddressClaim>> claim = snapshot.FindOwner({kNs, name});
+  EXPECT_TRUE(claim.ok()) << claim.status();
+  return claim.ok() && claim->has_value() ? (*claim)->product_urn : "";
+}
+
+class LineageSnapshotTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<Store>> store =
+        Store::Open({.path = dir_.Sub("db"), .sync_writes = false});
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+  }
+
+  // Edges alone append no change (ingest writes them with the records they
+  // join), and a write without changes publishes nothing: each test write
+  // puts a record beside its edges.
+  void Write(absl::FunctionRef<void(WriteTxn&)> fn) {
+    absl::StatusOr<uint64_t> written = store_->Write([&](WriteTxn& txn) {
+      fn(txn);
+      return absl::OkStatus();
+    });
+    ASSERT_TRUE(written.ok()) << written.status();
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(LineageSnapshotTest, FindOwnerAnswersWhatTheStoresLookupAnswers) {
+  Write([](WriteTxn& txn) {
+    txn.PutDataset(Record("claimed"));
+    txn.PutClaim({kNs, "claimed"}, {"urn:dp:sales:orders", "events"});
+    txn.PutDataset(Record("alias", "topic"));  // Owned through its claim identity.
+    txn.PutClaim({kNs, "topic"}, {"urn:dp:sales:topic", "out"});
+    txn.PutDataset(Record("alias-unclaimed", "nobody"));
+    txn.PutDataset(Record("plain"));
+    txn.PutClaim({kNs, "no-record"}, {"urn:dp:ops:bare", "out"});
+  });
+  LineageSnapshot snapshot(*store_);
+  EXPECT_EQ(OwnerUrn(snapshot, "claimed"), "urn:dp:sales:orders");
+  EXPECT_EQ(OwnerUrn(snapshot, "alias"), "urn:dp:sales:topic");
+  EXPECT_EQ(OwnerUrn(snapshot, "alias-unclaimed"), "");
+  EXPECT_EQ(OwnerUrn(snapshot, "plain"), "");
+  EXPECT_EQ(OwnerUrn(snapshot, "no-record"), "urn:dp:ops:bare");
+  EXPECT_EQ(OwnerUrn(snapshot, "absent"), "");
+
+  // The same answers as storage::FindOwner on the decoded records.
+  for (const std::string name : {"claimed", "alias", "alias-unclaimed", "plain"}) {
+    absl::StatusOr<std::optional<LineageDataset>> record = store_->GetDataset({kNs, name});
+    ASSERT_TRUE(record.ok() && record->has_value()) << name;
+    absl::StatusOr<std::optional<AddressClaim>> expected = FindOwner(*store_, **record);
+    ASSERT_TRUE(expected.ok()) << expected.status();
+    EXPECT_EQ(OwnerUrn(snapshot, name), expected->has_value() ? (*expected)->product_urn : "")
+        << name;
+  }
+}
+
+TEST_F(LineageSnapshotTest, OneIteratorServesEverySeekInAnyOrder) {
+  Write([](WriteTxn& txn) {
+    txn.PutDataset(Record("a"));
+    txn.PutEdge(Dataset("a"), Job("j1"));
+    txn.PutEdge(Dataset("a"), Job("j2"));
+    txn.PutEdge(Dataset("ab"), Job("j3"));  // "a" is a prefix of "ab": not a neighbour of "a".
+    txn.PutEdge(Job("j1"), Dataset("b"));
+    txn.PutEdge(Job("j2"), Dataset("b"));
+  });
+  LineageSnapshot snapshot(*store_);
+  EXPECT_EQ(Neighbors(snapshot, Dataset("ab"), EdgeDirection::kDownstream),
+            std::vector<std::string>{"j3"});
+  EXPECT_EQ(Neighbors(snapshot, Dataset("a"), EdgeDirection::kDownstream),
+            (std::vector<std::string>{"j1", "j2"}));
+  EXPECT_EQ(Neighbors(snapshot, Dataset("b"), EdgeDirection::kUpstream),
+            (std::vector<std::string>{"j1", "j2"}));
+  EXPECT_TRUE(Neighbors(snapshot, Dataset("b"), EdgeDirection::kDownstream).empty());
+  EXPECT_EQ(Neighbors(snapshot, Dataset("a"), EdgeDirection::kDownstream),
+            (std::vector<std::string>{"j1", "j2"}));
+
+  // Stopping early stops the scan.
+  int calls = 0;
+  ASSERT_TRUE(snapshot
+                  .ForEachNeighbor(Dataset("a"), EdgeDirection::kDownstream,
+                                   [&](const LineageNodeKey&) { return ++calls < 1; })
+                  .ok());
+  EXPECT_EQ(calls, 1);
+}
+
+TEST_F(LineageSnapshotTest, AScanInsideAnotherScansCallbackLeavesTheOuterScanIntact) {
+  Write([](WriteTxn& txn) {
+    txn.PutDataset(Record("a"));
+    txn.PutEdge(Dataset("a"), Job("j1"));
+    txn.PutEdge(Dataset("a"), Job("j2"));
+    txn.PutEdge(Job("j1"), Dataset("b"));
+    txn.PutEdge(Job("j2"), Dataset("c"));
+  });
+  LineageSnapshot snapshot(*store_);
+  std::vector<std::string> reached;
+  for (int round = 0; round < 2; ++round) {  // The second round reuses both iterators.
+    reached.clear();
+    ASSERT_TRUE(snapshot
+                    .ForEachNeighbor(Dataset("a"), EdgeDirection::kDownstream,
+                                     [&](const LineageNodeKey& job) {
+                                       for (const std::string& name : Neighbors(
+                                                snapshot, job, EdgeDirection::kDownstream)) {
+                                         reached.push_back(job.name + ">" + name);
+                                       }
+                                       return true;
+                                     })
+                    .ok());
+    EXPECT_EQ(reached, (std::vector<std::string>{"j1>b", "j2>c"}));
+  }
+}
+
+TEST_F(LineageSnapshotTest, ColumnNeighborsShareTheIterator) {
+  const FieldKey total{{kNs, "orders"}, "total"};
+  Write([&](WriteTxn& txn) {
+    txn.PutDataset(Record("orders"));
+    txn.PutEdge(Dataset("orders"), Job("j1"));
+    txn.PutColumnEdge(total, {{kNs, "revenue"}, "amount"});
+  });
+  LineageSnapshot snapshot(*store_);
+  EXPECT_EQ(Neighbors(snapshot, Dataset("orders"), EdgeDirection::kDownstream),
+            std::vector<std::string>{"j1"});
+  std::vector<std::string> fields;
+  ASSERT_TRUE(snapshot
+                  .ForEachColumnNeighbor(total, EdgeDirection::kDownstream,
+                                         [&](const FieldKey& next) {
+                                           fields.push_back(next.dataset.name + "." + next.field);
+                                           return true;
+                                         })
+                  .ok());
+  EXPECT_EQ(fields, std::vector<std::string>{"revenue.amount"});
+}
+
+TEST_F(LineageSnapshotTest, ReadsTheStateAsOfItsConstruction) {
+  Write([](WriteTxn& txn) {
+    txn.PutDataset(Record("a"));
+    txn.PutEdge(Dataset("a"), Job("j1"));
+  });
+  LineageSnapshot before(*store_);
+  EXPECT_EQ(Neighbors(before, Dataset("a"), EdgeDirection::kDownstream),
+            std::vector<std::string>{"j1"});  // The iterator exists now.
+
+  Write([](WriteTxn& txn) {
+    txn.PutDataset(Record("b"));
+    txn.PutEdge(Dataset("a"), Job("j2"));
+    txn.PutClaim({kNs, "a"}, {"urn:dp:sales:orders", "events"});
+  });
+  EXPECT_EQ(Neighbors(before, Dataset("a"), EdgeDirection::kDownstream),
+            std::vector<std::string>{"j1"});
+  EXPECT_EQ(OwnerUrn(before, "a"), "");
+
+  LineageSnapshot after(*store_);
+  EXPECT_EQ(Neighbors(after, Dataset("a"), EdgeDirection::kDownstream),
+            (std::vector<std::string>{"j1", "j2"}));
+  EXPECT_EQ(OwnerUrn(after, "a"), "urn:dp:sales:orders");
+}
+
+}  // namespace
+}  // namespace meshdex::storage
