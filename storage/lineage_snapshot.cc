@@ -5,6 +5,7 @@
 
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/wire_format_lite.h"
+#include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
 #include "storage/keys.h"
 
@@ -65,27 +66,25 @@ absl::Status LineageSnapshot::ScanEdges(absl::string_view prefix,
 
 absl::Status LineageSnapshot::ForEachNeighbor(const LineageNodeKey& node, EdgeDirection direction,
                                               absl::FunctionRef<bool(const LineageNodeKey&)> fn) {
-  const std::string prefix = keys::EdgePrefix(direction, node);
-  absl::Status malformed;
-  absl::Status scanned = ScanEdges(prefix, [&](absl::string_view key) {
-    std::optional<LineageNodeKey> neighbor = keys::EdgeNeighbor(key, prefix);
-    if (!neighbor) {
-      malformed = absl::DataLossError("lineage edges hold a malformed key");
-      return false;
-    }
-    return fn(*neighbor);
-  });
-  return scanned.ok() ? malformed : scanned;
+  return ScanNeighbors<LineageNodeKey>(keys::EdgePrefix(direction, node), &keys::EdgeNeighbor, fn,
+                                       "lineage edges");
 }
 
 absl::Status LineageSnapshot::ForEachColumnNeighbor(const FieldKey& field, EdgeDirection direction,
                                                     absl::FunctionRef<bool(const FieldKey&)> fn) {
-  const std::string prefix = keys::ColumnEdgePrefix(direction, field);
+  return ScanNeighbors<FieldKey>(keys::ColumnEdgePrefix(direction, field), &keys::ColumnEdgeNeighbor,
+                                 fn, "column edges");
+}
+
+template <typename Key>
+absl::Status LineageSnapshot::ScanNeighbors(
+    const std::string& prefix, std::optional<Key> (*decode)(absl::string_view, absl::string_view),
+    absl::FunctionRef<bool(const Key&)> fn, absl::string_view what) {
   absl::Status malformed;
   absl::Status scanned = ScanEdges(prefix, [&](absl::string_view key) {
-    std::optional<FieldKey> neighbor = keys::ColumnEdgeNeighbor(key, prefix);
+    std::optional<Key> neighbor = decode(key, prefix);
     if (!neighbor) {
-      malformed = absl::DataLossError("column edges hold a malformed key");
+      malformed = absl::DataLossError(absl::StrCat(what, " hold a malformed key"));
       return false;
     }
     return fn(*neighbor);

@@ -60,6 +60,12 @@ class LineageSnapshot {
   // Calls `fn` with the key of every lineage_edges entry under `prefix`
   // until it returns false.
   absl::Status ScanEdges(absl::string_view prefix, absl::FunctionRef<bool(absl::string_view)> fn);
+  // ScanEdges, decoding each key into the neighbour `fn` gets; DATA_LOSS
+  // (naming `what`) for a key that does not decode.
+  template <typename Key>
+  absl::Status ScanNeighbors(const std::string& prefix,
+                             std::optional<Key> (*decode)(absl::string_view, absl::string_view),
+                             absl::FunctionRef<bool(const Key&)> fn, absl::string_view what);
   // Reads the value under `key` in `cf` into value_; false when absent.
   absl::StatusOr<bool> Read(rocksdb::ColumnFamilyHandle* cf, absl::string_view key);
   absl::StatusOr<std::optional<AddressClaim>> GetClaim(const DatasetKey& dataset);
