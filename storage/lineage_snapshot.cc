@@ -13,8 +13,7 @@ namespace meshdex::storage {
 namespace {
 
 using google::protobuf::internal::WireFormatLite;
-
-rocksdb::Slice ToSlice(absl::string_view bytes) { return rocksdb::Slice(bytes.data(), bytes.size()); }
+using internal::ToSlice;
 
 // The claim_dataset of an encoded LineageDataset, nullopt when it has none,
 // read without decoding the rest of the record (facets, schema fields).
@@ -54,12 +53,7 @@ absl::Status LineageSnapshot::ScanEdges(absl::string_view prefix,
     it = std::move(idle_edges_.back());
     idle_edges_.pop_back();
   }
-  for (it->Seek(ToSlice(prefix)); it->Valid(); it->Next()) {
-    const rocksdb::Slice key = it->key();
-    if (!key.starts_with(ToSlice(prefix))) break;
-    if (!fn(absl::string_view(key.data(), key.size()))) break;
-  }
-  absl::Status status = internal::FromRocks(it->status(), "scanning lineage");
+  absl::Status status = internal::ScanKeys(*it, prefix, fn);
   idle_edges_.push_back(std::move(it));
   return status;
 }

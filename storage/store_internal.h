@@ -10,6 +10,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/functional/function_ref.h"
+#include "rocksdb/iterator.h"
 #include "rocksdb/options.h"
 #include "rocksdb/snapshot.h"
 #include "rocksdb/status.h"
@@ -26,6 +28,22 @@ inline absl::Status FromRocks(const rocksdb::Status& status, absl::string_view w
     return absl::UnavailableError(message);
   }
   return absl::InternalError(message);
+}
+
+inline rocksdb::Slice ToSlice(absl::string_view bytes) { return rocksdb::Slice(bytes.data(), bytes.size()); }
+inline absl::string_view ToView(const rocksdb::Slice& slice) {
+  return absl::string_view(slice.data(), slice.size());
+}
+
+// Seeks `it` to `prefix` and calls `fn` with the key of every entry under it
+// until `fn` returns false.
+inline absl::Status ScanKeys(rocksdb::Iterator& it, absl::string_view prefix,
+                             absl::FunctionRef<bool(absl::string_view key)> fn) {
+  for (it.Seek(ToSlice(prefix)); it.Valid(); it.Next()) {
+    if (!it.key().starts_with(ToSlice(prefix))) break;
+    if (!fn(ToView(it.key()))) break;
+  }
+  return FromRocks(it.status(), "scanning lineage");
 }
 
 // Read options pinned to a snapshot (or to the latest state when `pin` is

@@ -18,15 +18,13 @@ namespace {
 using google::protobuf::util::TimeUtil;
 using internal::FromRocks;
 using internal::Parse;
+using internal::ToSlice;
+using internal::ToView;
 using meshdex::v1::ChangeEvent;
 using meshdex::v1::LineageDataset;
 using meshdex::v1::LineageJob;
 using meshdex::v1::RunRecord;
 
-rocksdb::Slice ToSlice(absl::string_view bytes) { return rocksdb::Slice(bytes.data(), bytes.size()); }
-absl::string_view ToView(const rocksdb::Slice& slice) {
-  return absl::string_view(slice.data(), slice.size());
-}
 
 // The time a run is listed by: its start, else its first event.
 int64_t RunSortNanos(const RunRecord& run) {
@@ -43,11 +41,7 @@ absl::Status ScanPrefix(rocksdb::DB* db, const internal::ReadView& view,
                         rocksdb::ColumnFamilyHandle* cf, absl::string_view prefix,
                         absl::FunctionRef<bool(absl::string_view key)> fn) {
   std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(view.options, cf));
-  for (it->Seek(ToSlice(prefix)); it->Valid(); it->Next()) {
-    if (!it->key().starts_with(ToSlice(prefix))) break;
-    if (!fn(ToView(it->key()))) break;
-  }
-  return FromRocks(it->status(), "scanning lineage");
+  return internal::ScanKeys(*it, prefix, fn);
 }
 
 template <typename Record>
