@@ -100,6 +100,9 @@ struct Options {
   std::string report;
   bool postgres = true;
   bool print_digest = false;
+  // With --server: the mesh of these flags is loaded already (an earlier run);
+  // only measure.
+  bool skip_load = false;
 };
 
 // The figures of one run: results[key] is a number or null; notes say why
@@ -759,9 +762,16 @@ int Run(const Options& options) {
           ? 0
           : std::min(mesh.events(), static_cast<int64_t>(mesh.events() * options.http_share));
   const int64_t grpc_events = mesh.events() - http_events;
-  absl::Status loaded = LoadProducts(mesh, options, *target.client, report);
-  if (loaded.ok()) loaded = IngestGrpc(mesh, grpc_events, options, *target.client, report);
-  if (loaded.ok()) {
+  absl::Status loaded = absl::OkStatus();
+  if (options.skip_load) {
+    for (const char* key : {"register_per_s", "ingest_grpc_per_s", "ingest_http_per_s"}) {
+      report.Null(key, "--skip_load: loaded by an earlier run");
+    }
+  } else {
+    loaded = LoadProducts(mesh, options, *target.client, report);
+    if (loaded.ok()) loaded = IngestGrpc(mesh, grpc_events, options, *target.client, report);
+  }
+  if (loaded.ok() && !options.skip_load) {
     if (http_events > 0) {
       loaded = IngestHttp(mesh, grpc_events, target.http_address, options, report);
     } else {
@@ -865,8 +875,15 @@ int main(int argc, char** argv) {
   app.add_option("--report", options.report, "Write the figures as JSON to this file");
   app.add_option("--postgres", options.postgres, "Measure the PostgreSQL baseline")
       ->capture_default_str();
+  app.add_flag("--skip_load", options.skip_load,
+               "With --server: the mesh of these flags is loaded already (same --seed, "
+               "--products, --events); only measure");
   app.add_flag("--print_digest", options.print_digest,
                "Print a digest of the generated mesh and exit (determinism check)");
   CLI11_PARSE(app, argc, argv);
+  if (options.skip_load && options.server.empty()) {
+    std::fprintf(stderr, "meshdex-bench: --skip_load needs --server (a meshdexd already loaded)\n");
+    return 2;
+  }
   return meshdex::bench::Run(options);
 }
