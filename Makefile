@@ -12,7 +12,7 @@ DEBIAN_PACKAGES := \
 	build-essential cmake pkg-config clang libclang-rt-dev \
 	libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
 	librocksdb-dev libxapian-dev libabsl-dev libspdlog-dev libyaml-cpp-dev \
-	libcpp-httplib-dev nlohmann-json3-dev libre2-dev libcli11-dev \
+	libcpp-httplib-dev nlohmann-json3-dev libre2-dev libcli11-dev libjemalloc-dev \
 	libgtest-dev libgmock-dev \
 	python3-grpcio python3-grpc-tools python3-yaml \
 	zlib1g-dev libssl-dev openssl nodejs chromium

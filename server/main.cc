@@ -27,6 +27,7 @@
 #include "index/follower.h"
 #include "index/searcher.h"
 #include "index/suggester.h"
+#include "server/allocator.h"
 #include "server/api/admin_service.h"
 #include "server/api/catalog_service.h"
 #include "server/api/governance_service.h"
@@ -233,7 +234,7 @@ absl::Status Run() {
   if (absl::Status status = ConfigureLogging(absl::GetFlag(FLAGS_log_format)); !status.ok()) {
     return status;
   }
-  spdlog::info("meshdexd {} starting", BuildVersion());
+  spdlog::info("meshdexd {} starting ({})", BuildVersion(), AllocatorName());
   absl::StatusOr<ListenAddress> grpc_address =
       ParseListenAddress(absl::GetFlag(FLAGS_grpc_listen), "--grpc_listen");
   if (!grpc_address.ok()) return grpc_address.status();
