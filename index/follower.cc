@@ -140,17 +140,26 @@ class SpellingChanges {
 // document when it is nullopt. The spelling dictionary counts, for every word,
 // the documents containing it: the words the old document had and the new one
 // lacks are removed, the new ones added, so replaying a change is harmless.
-void IndexDocument(Xapian::WritableDatabase& db, const std::string& urn,
+// A document whose fingerprint equals the stored one's is left alone: most
+// changes of a lineage dataset (last seen, the run that wrote it) are not in
+// its document, and rewriting it costs reading its old term list and
+// positions. Returns whether the index was modified.
+bool IndexDocument(Xapian::WritableDatabase& db, const std::string& urn,
                    const std::optional<Xapian::Document>& document, SpellingChanges& spelling) {
   const std::optional<std::string> id_term = layout::IdTerm(urn);
   if (!id_term.has_value()) {
     spdlog::error("index: cannot index {}: URN longer than a Xapian term", urn);
-    return;
+    return false;
   }
 
   std::vector<std::string> old_words;
   const Xapian::PostingIterator existing = db.postlist_begin(*id_term);
   const bool exists = existing != db.postlist_end(*id_term);
+  if (exists && document.has_value() &&
+      document->get_value(layout::kFingerprintSlot) ==
+          db.get_document(*existing, Xapian::DOC_ASSUME_VALID).get_value(layout::kFingerprintSlot)) {
+    return false;
+  }
   if (exists) old_words = DictionaryWords(db.termlist_begin(*existing), db.termlist_end(*existing));
   std::vector<std::string> new_words;
   if (document.has_value()) {
@@ -170,6 +179,7 @@ void IndexDocument(Xapian::WritableDatabase& db, const std::string& urn,
   } else if (exists) {
     db.delete_document(*id_term);
   }
+  return document.has_value() || exists;
 }
 
 // Puts the product's stored governance status (kept beside the product, not
@@ -496,14 +506,17 @@ absl::StatusOr<bool> IndexFollower::ApplyBatch() {
   try {
     writer_->begin_transaction();
     SpellingChanges spelling;
+    uint64_t written = 0;
     for (const auto& [urn, document] : documents) {
-      IndexDocument(*writer_, urn, document, spelling);
+      if (IndexDocument(*writer_, urn, document, spelling)) ++written;
     }
     spelling.ApplyTo(*writer_);
     writer_->set_metadata(layout::kAppliedSequenceKey, absl::StrCat(last));
     absl::WriterMutexLock commit_lock(&commit_mu_);
     writer_->commit_transaction();
     writer_applied_ = last;
+    documents_written_.fetch_add(written, std::memory_order_relaxed);
+    documents_unchanged_.fetch_add(documents.size() - written, std::memory_order_relaxed);
     PublishCommit(last);
   } catch (const Xapian::DatabaseCorruptError& error) {
     CancelTransaction(*writer_);

@@ -31,6 +31,7 @@
 #ifndef MESHDEX_INDEX_FOLLOWER_H_
 #define MESHDEX_INDEX_FOLLOWER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -108,6 +109,14 @@ class IndexFollower {
       ABSL_LOCKS_EXCLUDED(commit_mu_);
   ReaderState GetReaderState() const;
 
+  // Entities this follower has indexed from the change log: documents added,
+  // replaced or deleted, and documents found unchanged (same fingerprint,
+  // layout.h) and left as they were.
+  uint64_t DocumentsWritten() const { return documents_written_.load(std::memory_order_relaxed); }
+  uint64_t DocumentsUnchanged() const {
+    return documents_unchanged_.load(std::memory_order_relaxed);
+  }
+
  private:
   void Run();
   bool StopRequested() const;
@@ -135,6 +144,8 @@ class IndexFollower {
   // Owned by the follower thread (or by Rebuild() while it is not running).
   std::unique_ptr<Xapian::WritableDatabase> writer_;
   uint64_t writer_applied_ = 0;
+  std::atomic<uint64_t> documents_written_{0};
+  std::atomic<uint64_t> documents_unchanged_{0};
 
   // Serialises Start(), Stop() and a Rebuild() done without the thread.
   absl::Mutex lifecycle_mu_;

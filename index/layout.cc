@@ -94,6 +94,31 @@ bool ReadString(absl::string_view& in, std::string& s) {
   return true;
 }
 
+// 64-bit FNV-1a over length-prefixed pieces: stable across processes and
+// builds (the fingerprint is stored), unlike absl::Hash.
+class StableHash {
+ public:
+  void Add(absl::string_view piece) {
+    AddNumber(piece.size());
+    for (const char c : piece) Mix(static_cast<unsigned char>(c));
+  }
+  void AddNumber(uint64_t number) {
+    for (int shift = 0; shift < 64; shift += 8) Mix(static_cast<unsigned char>(number >> shift));
+  }
+  std::string Digest() const {
+    std::string digest(sizeof(hash_), '\0');
+    for (size_t i = 0; i < sizeof(hash_); ++i) digest[i] = static_cast<char>(hash_ >> (8 * i));
+    return digest;
+  }
+
+ private:
+  void Mix(unsigned char byte) {
+    hash_ ^= byte;
+    hash_ *= 0x100000001b3ULL;
+  }
+  uint64_t hash_ = 0xcbf29ce484222325ULL;
+};
+
 // Accumulates one document: free text through a TermGenerator, filter terms
 // and their facet values.
 class DocumentBuilder {
@@ -167,6 +192,7 @@ class DocumentBuilder {
     const std::string browse_term = absl::StrCat(kBrowsePrefix, sort_key);
     if (browse_term.size() <= kMaxTermBytes) document_.add_boolean_term(browse_term);
     document_.set_data(EncodeStoredFields(stored));
+    document_.add_value(kFingerprintSlot, Fingerprint(document_));
     return document_;
   }
 
@@ -370,6 +396,28 @@ std::optional<Xapian::Document> ProductDocument(const DataProduct& product) {
   return builder.Finish(*id_term, stored);
 }
 
+
+std::string Fingerprint(const Xapian::Document& document) {
+  StableHash hash;
+  hash.Add(document.get_data());
+  for (Xapian::TermIterator term = document.termlist_begin(); term != document.termlist_end();
+       ++term) {
+    hash.Add(*term);
+    hash.AddNumber(term.get_wdf());
+    hash.AddNumber(term.positionlist_count());
+    for (Xapian::PositionIterator position = term.positionlist_begin();
+         position != term.positionlist_end(); ++position) {
+      hash.AddNumber(*position);
+    }
+  }
+  for (Xapian::ValueIterator value = document.values_begin(); value != document.values_end();
+       ++value) {
+    if (value.get_valueno() == kFingerprintSlot) continue;
+    hash.AddNumber(value.get_valueno());
+    hash.Add(*value);
+  }
+  return hash.Digest();
+}
 
 std::optional<Xapian::Document> DatasetDocument(const meshdex::v1::LineageDataset& dataset,
                                                 absl::string_view owner_urn) {

@@ -27,6 +27,9 @@
 //                       document's normalised values (the same as its filter
 //                       terms), for facet counts over a match set
 //   value slot 7        sort key: normalised name, NUL, urn ("sorted by name")
+//   value slot 9        fingerprint of everything above (Fingerprint): the
+//                       follower leaves a document whose fingerprint is
+//                       unchanged as it is (a dataset touched by a run)
 //   data                StoredFields (urn, type, name, title, domain, text)
 //   metadata            format version and applied change-log sequence
 //
@@ -36,7 +39,8 @@
 // the domain of the product owning it through an output port, if any. Their
 // text carries no boost, so a product ranks above datasets named like it.
 // Any change to this layout must bump kFormatVersion: the follower rebuilds
-// an index whose stored version differs.
+// an index whose stored version differs. (The fingerprint slot did not: a
+// document without one never matches a new fingerprint, so it is replaced.)
 //
 // Thread-safety: stateless functions; safe everywhere.
 #ifndef MESHDEX_INDEX_LAYOUT_H_
@@ -93,6 +97,11 @@ std::optional<std::string> FilterTerm(const FilterField& field, absl::string_vie
 // Normalised name, NUL, URN: the order of an empty query's results.
 std::string SortKey(absl::string_view name, absl::string_view urn);
 inline constexpr Xapian::valueno kSortKeySlot = 7;
+// A stable 8-byte digest of a document's data, terms (with wdf and positions)
+// and values other than this slot; stored in kFingerprintSlot by every
+// document built here.
+inline constexpr Xapian::valueno kFingerprintSlot = 9;
+std::string Fingerprint(const Xapian::Document& document);
 // Every document has the term kBrowsePrefix + SortKey (unless too long for a
 // term): the term dictionary lists all entities in name order.
 inline constexpr char kBrowsePrefix[] = "XN";

@@ -62,6 +62,12 @@ ServerGauges::ServerGauges(Registry& registry, const storage::Store& store,
   registry.AddGauge("meshdex_index_lag_seconds",
                     "Age of the oldest change not yet visible to searches (0 when caught up).",
                     [this] { return IndexLagSeconds(); });
+  registry.AddGauge("meshdex_index_documents_written",
+                    "Search documents added, replaced or deleted since start.",
+                    [this] { return static_cast<double>(follower_.DocumentsWritten()); });
+  registry.AddGauge("meshdex_index_documents_unchanged",
+                    "Changed entities whose search document was unchanged (left as is) since start.",
+                    [this] { return static_cast<double>(follower_.DocumentsUnchanged()); });
   registry.AddGauge("meshdex_store_disk_bytes", "Bytes on disk of the RocksDB store.",
                     [this] { return StoreDiskBytes(); });
   registry.AddGauge("meshdex_index_disk_bytes", "Bytes on disk of the Xapian search index.",

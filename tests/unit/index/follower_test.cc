@@ -130,6 +130,44 @@ TEST_F(FollowerTest, ManyWritesInOneBatchKeepTheLastState) {
   EXPECT_THAT(Find("revision24"), IsEmpty());
 }
 
+TEST_F(FollowerTest, DocumentIsRewrittenOnlyWhenItsIndexedContentChanges) {
+  StartFollower();
+  // The first build is done: the writes below reach the index as changes.
+  CatchUp();
+  meshdex::v1::LineageDataset dataset;
+  dataset.set_namespace_("warehouse");
+  dataset.set_name("orders_raw");
+  dataset.set_description("Unvalidated orders");
+  const auto put = [&] {
+    absl::StatusOr<uint64_t> sequence = store_->Write([&](storage::WriteTxn& txn) {
+      txn.PutDataset(dataset);
+      return absl::OkStatus();
+    });
+    ASSERT_TRUE(sequence.ok()) << sequence.status();
+    CatchUp();
+  };
+  const std::string id = "dataset:warehouse:orders_raw";
+  put();
+  EXPECT_EQ(follower_->DocumentsWritten(), 1u);
+  EXPECT_EQ(follower_->DocumentsUnchanged(), 0u);
+  EXPECT_THAT(Find("unvalidated"), ElementsAre(id));
+
+  // A run touching the dataset changes its record, not its document.
+  dataset.mutable_last_seen()->set_seconds(1700000000);
+  put();
+  EXPECT_EQ(follower_->DocumentsWritten(), 1u);
+  EXPECT_EQ(follower_->DocumentsUnchanged(), 1u);
+  EXPECT_THAT(Find("unvalidated"), ElementsAre(id));
+
+  dataset.set_description("Validated orders");
+  put();
+  EXPECT_EQ(follower_->DocumentsWritten(), 2u);
+  EXPECT_EQ(follower_->DocumentsUnchanged(), 1u);
+  EXPECT_THAT(Find("unvalidated"), IsEmpty());
+  EXPECT_THAT(Find("validated"), ElementsAre(id));
+  EXPECT_EQ(OpenIndex().get_doccount(), 1u);
+}
+
 TEST_F(FollowerTest, WatermarkIsStoredInTheIndexAndResumedAfterReopen) {
   StartFollower();
   WriteShipmentsAndOrders();

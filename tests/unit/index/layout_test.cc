@@ -1,7 +1,9 @@
 #include "index/layout.h"
 
+#include <functional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -138,6 +140,43 @@ TEST(LayoutTest, SortKeyOrdersByNameAndIsBrowsable) {
   EXPECT_THAT(Terms(*document), Contains(std::string(kBrowsePrefix) + key));
   // A name that extends another sorts after it, whatever the URNs.
   EXPECT_LT(SortKey("ship", "urn:dp:z:ship"), SortKey("ship-a", "urn:dp:a:ship-a"));
+}
+
+TEST(LayoutTest, FingerprintFollowsEveryIndexedPartAndNothingElse) {
+  const auto fingerprint = [](const meshdex::v1::DataProduct& product) {
+    std::optional<Xapian::Document> document = ProductDocument(product);
+    EXPECT_TRUE(document.has_value());
+    return document.has_value() ? document->get_value(kFingerprintSlot) : std::string();
+  };
+  const std::string base = fingerprint(Shipments());
+  EXPECT_EQ(base.size(), 8u);
+  // Stored, so stable: the same product always gives the same digest, which
+  // is also the digest of the document's content.
+  EXPECT_EQ(fingerprint(Shipments()), base);
+  EXPECT_EQ(Fingerprint(*ProductDocument(Shipments())), base);
+
+  std::set<std::string> seen = {base};
+  const std::vector<std::function<void(meshdex::v1::DataProduct&)>> edits = {
+      // A term.
+      [](auto& p) { p.mutable_spec()->set_description("Every parcel movement, as records."); },
+      // The same words at other positions.
+      [](auto& p) { p.mutable_spec()->set_description("As events, every parcel movement."); },
+      // A facet value (and a boolean term).
+      [](auto& p) { p.mutable_spec()->set_lifecycle("deprecated"); },
+      // A word's weight: a tag becomes a title word too.
+      [](auto& p) { p.mutable_spec()->set_title("Shipment Events IoT"); },
+      // A schema field's name.
+      [](auto& p) { p.mutable_spec()->mutable_output_ports(0)->mutable_schema()->mutable_fields(0)->set_name("tier"); },
+  };
+  for (size_t i = 0; i < edits.size(); ++i) {
+    meshdex::v1::DataProduct product = Shipments();
+    edits[i](product);
+    EXPECT_TRUE(seen.insert(fingerprint(product)).second) << "edit " << i;
+  }
+  // What the document does not hold leaves it unchanged.
+  meshdex::v1::DataProduct revised = Shipments();
+  revised.mutable_metadata()->set_revision(7);
+  EXPECT_EQ(fingerprint(revised), base);
 }
 
 TEST(LayoutTest, StoredFieldsRoundTrip) {
