@@ -13,7 +13,6 @@ namespace meshdex::storage {
 namespace {
 
 using google::protobuf::internal::WireFormatLite;
-using internal::ToSlice;
 
 // The claim_dataset of an encoded LineageDataset, nullopt when it has none,
 // read without decoding the rest of the record (facets, schema fields).
@@ -87,19 +86,12 @@ absl::Status LineageSnapshot::ScanNeighbors(
 }
 
 absl::StatusOr<bool> LineageSnapshot::Read(rocksdb::ColumnFamilyHandle* cf, absl::string_view key) {
-  rocksdb::Status status = store_.db_->Get(view_.options, cf, ToSlice(key), &value_);
-  if (status.IsNotFound()) return false;
-  if (!status.ok()) return internal::FromRocks(status, "reading store");
-  return true;
+  return internal::Get(*store_.db_, view_.options, cf, key, value_);
 }
 
 absl::StatusOr<std::optional<AddressClaim>> LineageSnapshot::GetClaim(const DatasetKey& dataset) {
-  absl::StatusOr<bool> found = Read(store_.claims_, keys::ClaimKey(dataset));
-  if (!found.ok()) return found.status();
-  if (!*found) return std::nullopt;
-  std::optional<AddressClaim> claim = keys::DecodeClaim(value_);
-  if (!claim) return absl::DataLossError("undecodable record in claims");
-  return claim;
+  const absl::StatusOr<bool> found = Read(store_.claims_, keys::ClaimKey(dataset));
+  return internal::ClaimRecord(found, value_);
 }
 
 absl::StatusOr<std::optional<AddressClaim>> LineageSnapshot::FindOwner(const DatasetKey& dataset) {

@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/time_util.h"
+#include "proto/timestamps.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
@@ -128,8 +128,7 @@ void WriteTxn::AppendChange(ChangeEvent::Type type, absl::string_view urn, int64
   event.set_type(type);
   event.set_urn(std::string(urn));
   event.set_revision(revision);
-  *event.mutable_time() =
-      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(now_));
+  *event.mutable_time() = ToTimestamp(now_);
   batch_->Put(store_.changelog_, keys::SequenceKey(next_sequence_), event.SerializeAsString());
   ++next_sequence_;
 }
@@ -262,9 +261,9 @@ absl::StatusOr<std::optional<std::string>> Store::Read(rocksdb::ColumnFamilyHand
                                                        absl::string_view key) const {
   std::string value;
   const internal::ReadView view = ReadState();
-  rocksdb::Status status = db_->Get(view.options, cf, rocksdb::Slice(key.data(), key.size()), &value);
-  if (status.IsNotFound()) return std::nullopt;
-  if (!status.ok()) return FromRocks(status, "reading store");
+  absl::StatusOr<bool> found = internal::Get(*db_, view.options, cf, key, value);
+  if (!found.ok()) return found.status();
+  if (!*found) return std::nullopt;
   return std::optional<std::string>(std::move(value));
 }
 
@@ -332,12 +331,11 @@ absl::StatusOr<Page<DataProduct>> Store::ListRevisions(absl::string_view urn,
 }
 
 absl::StatusOr<std::optional<AddressClaim>> Store::GetClaim(const DatasetKey& dataset) const {
-  absl::StatusOr<std::optional<std::string>> bytes = Read(claims_, keys::ClaimKey(dataset));
-  if (!bytes.ok()) return bytes.status();
-  if (!bytes->has_value()) return std::nullopt;
-  std::optional<AddressClaim> claim = keys::DecodeClaim(**bytes);
-  if (!claim) return absl::DataLossError("undecodable record in claims");
-  return claim;
+  std::string value;
+  const internal::ReadView view = ReadState();
+  const absl::StatusOr<bool> found =
+      internal::Get(*db_, view.options, claims_, keys::ClaimKey(dataset), value);
+  return internal::ClaimRecord(found, value);
 }
 
 absl::StatusOr<uint64_t> Store::CountKeys(rocksdb::ColumnFamilyHandle* cf,

@@ -4,6 +4,7 @@
 #define MESHDEX_STORAGE_STORE_INTERNAL_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -11,10 +12,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/functional/function_ref.h"
+#include "rocksdb/db.h"
 #include "rocksdb/iterator.h"
 #include "rocksdb/options.h"
 #include "rocksdb/snapshot.h"
 #include "rocksdb/status.h"
+#include "storage/keys.h"
+#include "storage/store.h"
 
 namespace meshdex::storage::internal {
 
@@ -46,12 +50,33 @@ inline absl::Status ScanKeys(rocksdb::Iterator& it, absl::string_view prefix,
   return FromRocks(it.status(), "scanning lineage");
 }
 
+// Reads `key` of `cf` into `value`: true when found, false when absent.
+inline absl::StatusOr<bool> Get(rocksdb::DB& db, const rocksdb::ReadOptions& options,
+                                rocksdb::ColumnFamilyHandle* cf, absl::string_view key,
+                                std::string& value) {
+  rocksdb::Status status = db.Get(options, cf, ToSlice(key), &value);
+  if (status.IsNotFound()) return false;
+  if (!status.ok()) return FromRocks(status, "reading store");
+  return true;
+}
+
 // Read options pinned to a snapshot (or to the latest state when `pin` is
 // null); keep the view alive for as long as its options are in use.
 struct ReadView {
   std::shared_ptr<const rocksdb::Snapshot> pin;
   rocksdb::ReadOptions options;
 };
+
+// The claim a claims-family read found (`found`, its bytes in `value`; call
+// with the read done, not as an argument beside `value`).
+inline absl::StatusOr<std::optional<AddressClaim>> ClaimRecord(const absl::StatusOr<bool>& found,
+                                                               absl::string_view value) {
+  if (!found.ok()) return found.status();
+  if (!*found) return std::nullopt;
+  std::optional<AddressClaim> claim = keys::DecodeClaim(value);
+  if (!claim) return absl::DataLossError("undecodable record in claims");
+  return claim;
+}
 
 template <typename Message>
 absl::StatusOr<Message> Parse(absl::string_view bytes, absl::string_view what) {

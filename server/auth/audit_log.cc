@@ -12,7 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "google/protobuf/util/time_util.h"
+#include "proto/timestamps.h"
 #include "spdlog/spdlog.h"
 
 namespace meshdex::auth {
@@ -57,8 +57,7 @@ absl::StatusOr<std::string> DecodeToken(const ListAuditRequest& request) {
 
 void AuditLog::Record(AuditEntry entry) {
   if (!entry.has_time()) {
-    *entry.mutable_time() =
-        google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(absl::Now()));
+    *entry.mutable_time() = ToTimestamp(absl::Now());
   }
   if (absl::Status status = store_.AppendAudit(entry); !status.ok()) {
     spdlog::error("audit: cannot record {} by {} on {} ({}): {}", entry.operation(),

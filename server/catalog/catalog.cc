@@ -8,7 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/message_differencer.h"
-#include "google/protobuf/util/time_util.h"
+#include "proto/timestamps.h"
 #include "server/catalog/address.h"
 #include "server/catalog/page_token.h"
 
@@ -24,10 +24,6 @@ using storage::WriteTxn;
 constexpr absl::string_view kApiVersion = "meshdex.io/v1";
 constexpr absl::string_view kKind = "DataProduct";
 constexpr absl::string_view kDefaultLifecycle = "draft";
-
-google::protobuf::Timestamp ToTimestamp(absl::Time time) {
-  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(time));
-}
 
 // The descriptor as the catalog stores it: server-set fields cleared, defaults
 // filled, so that equal input always yields equal stored form.

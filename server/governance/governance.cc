@@ -10,7 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/util/message_differencer.h"
-#include "google/protobuf/util/time_util.h"
+#include "proto/timestamps.h"
 #include "server/catalog/catalog.h"
 #include "server/governance/compatibility.h"
 
@@ -25,10 +25,6 @@ using meshdex::v1::Violation;
 constexpr absl::string_view kApiVersion = "meshdex.io/v1";
 constexpr absl::string_view kKind = "Policy";
 constexpr absl::string_view kEnforce = "enforce";
-
-google::protobuf::Timestamp ToTimestamp(absl::Time time) {
-  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(time));
-}
 
 // The policy as stored: server-set fields cleared, defaults filled, so equal
 // input always yields an equal stored form.

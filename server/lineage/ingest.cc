@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "proto/timestamps.h"
 #include "server/catalog/address.h"
 #include "server/lineage/facets.h"
 #include "storage/lineage_ids.h"
@@ -25,10 +26,6 @@ using storage::DatasetKey;
 using storage::JobKey;
 using storage::LineageNodeKey;
 using storage::WriteTxn;
-
-Timestamp ToTimestamp(absl::Time time) {
-  return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(time));
-}
 
 int64_t Nanos(const Timestamp& time) { return TimeUtil::TimestampToNanoseconds(time); }
 
