@@ -47,6 +47,7 @@
 #include "server/metrics/server_gauges.h"
 #include "server/listen_address.h"
 #include "server/logging.h"
+#include "server/malformed_requests.h"
 #include "server/request_log.h"
 #include "server/version.h"
 #include "spdlog/spdlog.h"
@@ -234,6 +235,7 @@ absl::Status Run() {
   if (absl::Status status = ConfigureLogging(absl::GetFlag(FLAGS_log_format)); !status.ok()) {
     return status;
   }
+  InstallProtobufLogHandler();
   spdlog::info("meshdexd {} starting ({})", BuildVersion(), AllocatorName());
   absl::StatusOr<ListenAddress> grpc_address =
       ParseListenAddress(absl::GetFlag(FLAGS_grpc_listen), "--grpc_listen");
@@ -319,6 +321,8 @@ absl::Status Run() {
   grpc::ServerBuilder builder;
   metrics::Registry metrics;
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  // First, so the metrics and the slow-request log see the status it sets.
+  interceptors.push_back(std::make_unique<MalformedRequestInterceptorFactory>());
   interceptors.push_back(std::make_unique<metrics::GrpcMetricsInterceptorFactory>(metrics));
   const SlowRequestLog slow_requests(**gate,
                                      absl::Milliseconds(absl::GetFlag(FLAGS_slow_request_ms)));

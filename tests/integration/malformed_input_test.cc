@@ -12,6 +12,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "google/protobuf/util/json_util.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
@@ -1222,6 +1224,59 @@ TEST_F(MalformedInputTest, OddSearchQueriesAreAnsweredOrRefusedNeverFailed) {
       EXPECT_TRUE(result->status == 200 || result->status == 400) << path << ": " << result->body;
     }
   }
+}
+
+// Request bytes no conforming client library would build, sent as they are.
+grpc::Status RawUnary(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
+                      const std::string& bytes) {
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  grpc::Slice slice(bytes);
+  const grpc::ByteBuffer request(&slice, 1);
+  grpc::CompletionQueue queue;
+  std::unique_ptr<grpc::GenericClientAsyncResponseReader> call =
+      stub.PrepareUnaryCall(&context, method, request, &queue);
+  call->StartCall();
+  grpc::ByteBuffer response;
+  grpc::Status status;
+  call->Finish(&response, &status, &queue);
+  void* tag = nullptr;
+  bool ok = false;
+  EXPECT_TRUE(queue.Next(&tag, &ok));
+  return status;
+}
+
+TEST_F(MalformedInputTest, UndecodableGrpcRequestsAreInvalidArgumentAndStoreNothing) {
+  // A product whose title is not UTF-8: the bytes of a valid request with
+  // one byte of a marker replaced.
+  meshdex::v1::ApplyProductRequest apply;
+  *apply.mutable_product() = ValidProduct();
+  apply.mutable_product()->mutable_metadata()->set_name("latin1");
+  apply.mutable_product()->mutable_spec()->set_title("Caf-marker-Q");
+  std::string bytes = apply.SerializeAsString();
+  const size_t marker = bytes.find("Caf-marker-Q");
+  ASSERT_NE(marker, std::string::npos);
+  bytes[marker + 3] = '\xe9';  // Latin-1 'é': not UTF-8 on its own.
+  const uint64_t before = LastSequence();
+  grpc::Status status = RawUnary(server_->Channel(), "/meshdex.v1.CatalogService/ApplyProduct", bytes);
+  EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT) << status.error_message();
+  EXPECT_NE(status.error_message().find("meshdex.v1.DataProductSpec.title is not valid UTF-8"),
+            std::string::npos)
+      << status.error_message();
+  EXPECT_EQ(LastSequence(), before);
+
+  // A length running past the end of the message.
+  status = RawUnary(server_->Channel(), "/meshdex.v1.SearchService/Search", "\x0a\x09" "abc");
+  EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT) << status.error_message();
+  EXPECT_NE(status.error_message().find("not a decodable protobuf message"), std::string::npos)
+      << status.error_message();
+
+  // The same path with well-formed bytes reaches the handler as usual.
+  meshdex::v1::GetProductRequest get;
+  get.set_urn("urn:dp:seed:absent");
+  status = RawUnary(server_->Channel(), "/meshdex.v1.CatalogService/GetProduct", get.SerializeAsString());
+  EXPECT_EQ(status.error_code(), StatusCode::NOT_FOUND) << status.error_message();
 }
 
 TEST_F(MalformedInputTest, BadParametersAreRefusedOverGrpc) {
