@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/api/status.h"
+#include "server/auth/applied_write.h"
 #include "server/catalog/validation.h"
 #include "server/interop/descriptor_requests.h"
 
@@ -17,15 +18,6 @@ namespace {
 constexpr size_t kWatchBatch = 256;
 // How often an idle Watch stream re-checks cancellation and shutdown.
 constexpr absl::Duration kWatchPoll = absl::Milliseconds(200);
-
-// The (revision, sequence) an apply of a product wrote, for the audit log;
-// (0, 0) when it wrote nothing (dry run, unchanged). `Applied` is
-// ApplyProductResponse or ImportDescriptorResponse (same field names).
-template <typename Applied>
-std::pair<int64_t, uint64_t> Written(bool dry_run, const Applied& applied) {
-  if (dry_run || applied.outcome() == meshdex::v1::UNCHANGED) return {0, 0};
-  return {applied.product().metadata().revision(), applied.sequence()};
-}
 }  // namespace
 
 grpc::Status CatalogService::ApplyProduct(grpc::ServerContext* context,
@@ -40,7 +32,7 @@ grpc::Status CatalogService::ApplyProduct(grpc::ServerContext* context,
        auth::Action::kWriteProduct, meta.domain(), urn},
       [&] { return catalog_.ApplyProduct(*request); },
       [&](const meshdex::v1::ApplyProductResponse& applied) {
-        return Written(request->dry_run(), applied);
+        return auth::AppliedWrite(request->dry_run(), applied);
       },
       response);
 }
@@ -74,7 +66,7 @@ grpc::Status CatalogService::BatchApplyProducts(
   if (principal) {
     for (int i = 0; i < request->requests_size(); ++i) {
       const std::pair<int64_t, uint64_t> wrote =
-          result.ok() ? Written(request->requests(i).dry_run(), result->responses(i))
+          result.ok() ? auth::AppliedWrite(request->requests(i).dry_run(), result->responses(i))
                       : std::pair<int64_t, uint64_t>(0, 0);
       gatekeeper.RecordWrite(*principal, audited[i], result.status(), wrote.first, wrote.second);
     }
@@ -106,7 +98,7 @@ grpc::Status CatalogService::ImportDescriptor(grpc::ServerContext* context,
         return imported;
       },
       [&](const meshdex::v1::ImportDescriptorResponse& imported) {
-        return Written(request->dry_run(), imported);
+        return auth::AppliedWrite(request->dry_run(), imported);
       },
       response);
 }

@@ -3,19 +3,9 @@
 #include <string>
 #include <utility>
 
+#include "server/auth/applied_write.h"
 
 namespace meshdex::api {
-namespace {
-
-// (revision, sequence) a policy write wrote.
-std::pair<int64_t, uint64_t> PolicyWritten(const meshdex::v1::ApplyPolicyResponse& applied,
-                                           bool dry_run) {
-  if (dry_run || applied.outcome() == meshdex::v1::UNCHANGED) return {0, 0};
-  return {applied.policy().metadata().revision(), applied.sequence()};
-}
-
-}  // namespace
-
 grpc::Status GovernanceService::ApplyPolicy(grpc::ServerContext* context,
                                             const meshdex::v1::ApplyPolicyRequest* request,
                                             meshdex::v1::ApplyPolicyResponse* response) {
@@ -29,7 +19,7 @@ grpc::Status GovernanceService::ApplyPolicy(grpc::ServerContext* context,
        auth::Action::kWritePolicy, meta.domain(), target},
       [&] { return governance_.ApplyPolicy(*request); },
       [&](const meshdex::v1::ApplyPolicyResponse& applied) {
-        return PolicyWritten(applied, request->dry_run());
+        return auth::AppliedWrite(request->dry_run(), applied);
       },
       response);
 }

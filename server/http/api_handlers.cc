@@ -7,6 +7,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "server/auth/applied_write.h"
 #include "server/interop/descriptor_requests.h"
 #include "server/http/marquez.h"
 #include "server/http/request_mapping.h"
@@ -61,13 +62,6 @@ absl::Status RequireOneDocument(absl::string_view route, size_t documents) {
       absl::StrCat(route, " takes one document, the body has ", documents));
 }
 
-int64_t RevisionOf(const meshdex::v1::ApplyProductResponse& applied) {
-  return applied.product().metadata().revision();
-}
-int64_t RevisionOf(const meshdex::v1::ApplyPolicyResponse& applied) {
-  return applied.policy().metadata().revision();
-}
-
 // Who writes through an apply route, and how the write is admitted and
 // audited (auth::Gatekeeper, the same rules as gRPC).
 struct Writer {
@@ -114,14 +108,20 @@ void ApplyAll(Core& core, absl::StatusOr<ApplyResponse> (Core::*apply)(const App
     return request;
   };
   using Result = absl::StatusOr<ApplyResponse>;
+  const std::string dry_run_operation = auth::DryRunOperation(writer.operation);
+  // A write, or a dry run the caller asked for (not the checks before a
+  // multi-document write), is audited as gRPC audits it.
+  auto audit = [&](const Resource& resource, bool dry_run, const Result& result) {
+    const std::string name = NameOf(resource);  // outlives the request's view of it
+    auth::Gatekeeper::Request audited = writer.RequestFor(resource.metadata().domain(), name);
+    if (dry_run) audited.operation = dry_run_operation;
+    const std::pair<int64_t, uint64_t> wrote =
+        result.ok() ? auth::AppliedWrite(dry_run, *result) : std::pair<int64_t, uint64_t>(0, 0);
+    writer.gatekeeper.RecordWrite(*principal, audited, result.status(), wrote.first, wrote.second);
+  };
   auto apply_and_audit = [&](const Resource& resource, bool dry_run) {
     Result result = (core.*apply)(request_for(resource, dry_run));
-    if (!dry_run) {
-      const bool wrote = result.ok() && result->outcome() != meshdex::v1::ApplyOutcome::UNCHANGED;
-      writer.gatekeeper.RecordWrite(
-          *principal, writer.RequestFor(resource.metadata().domain(), NameOf(resource)),
-          result.status(), wrote ? RevisionOf(*result) : 0, wrote ? result->sequence() : 0);
-    }
+    audit(resource, dry_run, result);
     return result;
   };
   if (resources.size() == 1) {
@@ -140,6 +140,7 @@ void ApplyAll(Core& core, absl::StatusOr<ApplyResponse> (Core::*apply)(const App
   results.reserve(resources.size());
   for (size_t i = 0; i < resources.size(); ++i) {
     Result checked = (core.*apply)(request_for(resources[i], /*dry_run=*/true));
+    if (params.dry_run) audit(resources[i], /*dry_run=*/true, checked);
     if (!checked.ok()) {
       SendError(response, WithContext(checked.status(),
                                       absl::StrCat("document ", i + 1, " (", NameOf(resources[i]),
@@ -361,14 +362,16 @@ void ApiHandlers::ImportDescriptor(const httplib::Request& request, const std::s
   if (!principal.ok()) return SendError(response, principal.status());
   absl::StatusOr<meshdex::v1::ApplyProductResponse> applied =
       services_.catalog->ApplyProduct(interop::ApplyRequestFor(*mapped, import->dry_run()));
-  const bool wrote = applied.ok() && !import->dry_run() &&
-                     applied->outcome() != meshdex::v1::ApplyOutcome::UNCHANGED;
-  if (!import->dry_run()) {
-    gatekeeper.RecordWrite(*principal, write, applied.status(), wrote ? RevisionOf(*applied) : 0,
-                           wrote ? applied->sequence() : 0);
-  }
+  const std::string dry_run_operation = auth::DryRunOperation(kOperation);
+  auth::Gatekeeper::Request audited = write;
+  if (import->dry_run()) audited.operation = dry_run_operation;
+  const std::pair<int64_t, uint64_t> wrote =
+      applied.ok() ? auth::AppliedWrite(import->dry_run(), *applied)
+                   : std::pair<int64_t, uint64_t>(0, 0);
+  gatekeeper.RecordWrite(*principal, audited, applied.status(), wrote.first, wrote.second);
   if (!applied.ok()) return SendError(response, applied.status());
-  const bool created = wrote && applied->outcome() == meshdex::v1::ApplyOutcome::CREATED;
+  const bool created =
+      !import->dry_run() && applied->outcome() == meshdex::v1::ApplyOutcome::CREATED;
   interop::AddApplyOutcome(*std::move(applied), &*mapped);
   SendResult(response, mapped, created ? 201 : 200);
 }

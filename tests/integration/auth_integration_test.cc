@@ -9,10 +9,12 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
@@ -427,6 +429,39 @@ TEST_F(AuthIntegrationTest, WritesAndDenialsAreAuditedWithoutTokens) {
     }
   }
   EXPECT_TRUE(write && denial && unauthenticated) << response.DebugString();
+}
+
+TEST_F(AuthIntegrationTest, DryRunsAreAuditedAlikeOverGrpcAndHttpAndWriteNothing) {
+  ASSERT_TRUE(CallGrpc("apply in own domain", "owner").ok());  // a dry run
+  ASSERT_EQ(CallHttp("apply in own domain", "owner"), 200);   // a dry run
+  ASSERT_EQ(CallHttp("domain policy", "owner"), 200);         // a dry run
+
+  grpc::ClientContext context;
+  Authorize(context, "admin");
+  meshdex::v1::ListAuditRequest request;
+  request.set_page_size(1000);
+  meshdex::v1::ListAuditResponse response;
+  const grpc::Status listed =
+      NewStub<meshdex::v1::AdminService>()->ListAudit(&context, request, &response);
+  ASSERT_TRUE(listed.ok()) << listed.error_message();
+  std::set<std::string> dry_runs;
+  for (const meshdex::v1::AuditEntry& entry : response.entries()) {
+    if (entry.principal() != "owner-principal") continue;
+    EXPECT_EQ(entry.code(), "OK") << entry.DebugString();
+    EXPECT_EQ(entry.revision(), 0) << entry.DebugString();
+    EXPECT_EQ(entry.sequence(), 0u) << entry.DebugString();
+    dry_runs.insert(entry.transport() + " " + entry.operation());
+  }
+  EXPECT_EQ(dry_runs, (std::set<std::string>{"grpc CatalogService.ApplyProduct (dry run)",
+                                             "http CatalogService.ApplyProduct (dry run)",
+                                             "http GovernanceService.ApplyPolicy (dry run)"}));
+  httplib::Client client = Http();
+  for (const char* name : {"matrix-owner", "http-owner"}) {
+    const httplib::Result product = client.Get(absl::StrCat("/v1/products/logistics/", name),
+                                               {{"Authorization", "Bearer " + TokenOf("owner")}});
+    ASSERT_TRUE(product) << name;
+    EXPECT_EQ(product->status, 404) << name;
+  }
 }
 
 TEST_F(AuthIntegrationTest, SighupReloadsTheAuthFileWithoutDroppingConnections) {
