@@ -99,6 +99,23 @@ TEST_F(AuditLogTest, NewestFirstByTimeThenByRecordingOrder) {
   EXPECT_EQ(response->entries(0).operation(), "CatalogService.ApplyProduct");
 }
 
+TEST_F(AuditLogTest, BytesThatAreNotUtf8AreReplacedAndTheLogStaysReadable) {
+  AuditLog log(*store_);
+  // A target from a request path: any bytes (a lone 0xFF, a truncated
+  // sequence, an overlong '/', a UTF-16 surrogate), around valid UTF-8.
+  log.Record(Entry("alice", "urn:dp:\xff:x\xc3 caf\xc3\xa9 \xc0\xaf \xed\xa0\x80 \xf0\x9f\x93\xa6"));
+  log.Record(Entry("bob\x80", "urn:dp:a:b"));
+  absl::StatusOr<ListAuditResponse> response = log.List({});
+  ASSERT_TRUE(response.ok()) << response.status();
+  const std::string replacement = "\xEF\xBF\xBD";
+  EXPECT_THAT(Targets(*response),
+              ElementsAre("urn:dp:a:b", absl::StrCat("urn:dp:", replacement, ":x", replacement,
+                                                     " caf\xc3\xa9 ", replacement, replacement,
+                                                     " ", replacement, replacement, replacement,
+                                                     " \xf0\x9f\x93\xa6")));
+  EXPECT_EQ(response->entries(0).principal(), "bob" + replacement);
+}
+
 TEST_F(AuditLogTest, RecordStampsTheTimeWhenUnset) {
   AuditLog log(*store_);
   const int64_t before = google::protobuf::util::TimeUtil::TimestampToSeconds(
