@@ -14,6 +14,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "meshdex/v1/catalog.pb.h"
@@ -39,6 +40,12 @@ template <typename Applied>
 std::pair<int64_t, uint64_t> AppliedWrite(bool dry_run, const Applied& applied) {
   if (dry_run || applied.outcome() == meshdex::v1::UNCHANGED) return {0, 0};
   return {RevisionOf(applied), applied.sequence()};
+}
+// A failed apply wrote nothing.
+template <typename Applied>
+std::pair<int64_t, uint64_t> AppliedWrite(bool dry_run, const absl::StatusOr<Applied>& applied) {
+  if (!applied.ok()) return {0, 0};
+  return AppliedWrite(dry_run, *applied);
 }
 
 }  // namespace meshdex::auth

@@ -115,8 +115,7 @@ void ApplyAll(Core& core, absl::StatusOr<ApplyResponse> (Core::*apply)(const App
     const std::string name = NameOf(resource);  // outlives the request's view of it
     auth::Gatekeeper::Request audited = writer.RequestFor(resource.metadata().domain(), name);
     if (dry_run) audited.operation = dry_run_operation;
-    const std::pair<int64_t, uint64_t> wrote =
-        result.ok() ? auth::AppliedWrite(dry_run, *result) : std::pair<int64_t, uint64_t>(0, 0);
+    const std::pair<int64_t, uint64_t> wrote = auth::AppliedWrite(dry_run, result);
     writer.gatekeeper.RecordWrite(*principal, audited, result.status(), wrote.first, wrote.second);
   };
   auto apply_and_audit = [&](const Resource& resource, bool dry_run) {
@@ -365,9 +364,7 @@ void ApiHandlers::ImportDescriptor(const httplib::Request& request, const std::s
   const std::string dry_run_operation = auth::DryRunOperation(kOperation);
   auth::Gatekeeper::Request audited = write;
   if (import->dry_run()) audited.operation = dry_run_operation;
-  const std::pair<int64_t, uint64_t> wrote =
-      applied.ok() ? auth::AppliedWrite(import->dry_run(), *applied)
-                   : std::pair<int64_t, uint64_t>(0, 0);
+  const std::pair<int64_t, uint64_t> wrote = auth::AppliedWrite(import->dry_run(), applied);
   gatekeeper.RecordWrite(*principal, audited, applied.status(), wrote.first, wrote.second);
   if (!applied.ok()) return SendError(response, applied.status());
   const bool created =
