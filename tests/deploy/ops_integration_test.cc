@@ -20,6 +20,7 @@
 #include "meshdex/v1/admin.grpc.pb.h"
 #include "meshdex/v1/search.grpc.pb.h"
 #include "nlohmann/json.hpp"
+#include "tests/testing/health_probe.h"
 #include "tests/testing/run_command.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/temp_dir.h"
@@ -85,28 +86,6 @@ grpc::Status GetStats(const std::shared_ptr<grpc::Channel>& channel, const std::
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
   return admin->GetStats(&context, meshdex::v1::GetStatsRequest(), stats);
-}
-
-// Polls grpc.health.v1.Health/Check for `service` (bounded: 30 s) until it
-// is SERVING; returns the last status seen (UNKNOWN after a failed call).
-grpc::health::v1::HealthCheckResponse::ServingStatus ProbeUntilServing(
-    const std::shared_ptr<grpc::Channel>& channel, const std::string& service) {
-  auto health = grpc::health::v1::Health::NewStub(channel);
-  grpc::health::v1::HealthCheckResponse::ServingStatus status =
-      grpc::health::v1::HealthCheckResponse::UNKNOWN;
-  const absl::Time deadline = absl::Now() + absl::Seconds(30);
-  while (absl::Now() < deadline) {
-    grpc::health::v1::HealthCheckRequest probe;
-    probe.set_service(service);
-    grpc::health::v1::HealthCheckResponse probed;
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
-    grpc::Status call = health->Check(&context, probe, &probed);
-    status = call.ok() ? probed.status() : grpc::health::v1::HealthCheckResponse::UNKNOWN;
-    if (status == grpc::health::v1::HealthCheckResponse::SERVING) break;
-    absl::SleepFor(absl::Milliseconds(20));  // polling, bounded by the deadline
-  }
-  return status;
 }
 
 TEST(OpsTest, VersionFlagPrintsTheBuildVersion) {
@@ -226,8 +205,8 @@ TEST(OpsTest, KubernetesConfigMapFlagsServeWithAuthAndAnUnauthenticatedHealthPro
 
   // The kubelet's gRPC probes: grpc.health.v1.Health/Check, no token;
   // liveness for the server, readiness for the search index.
-  EXPECT_EQ(ProbeUntilServing(server.Channel(), ""), grpc::health::v1::HealthCheckResponse::SERVING);
-  EXPECT_EQ(ProbeUntilServing(server.Channel(), "meshdex.v1.SearchService"),
+  EXPECT_EQ(testing::ProbeUntilServing(server.Channel(), ""), grpc::health::v1::HealthCheckResponse::SERVING);
+  EXPECT_EQ(testing::ProbeUntilServing(server.Channel(), "meshdex.v1.SearchService"),
             grpc::health::v1::HealthCheckResponse::SERVING);
 
   meshdex::v1::Stats stats;

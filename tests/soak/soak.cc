@@ -27,6 +27,7 @@
 #include "meshdex/v1/lineage.grpc.pb.h"
 #include "meshdex/v1/search.grpc.pb.h"
 #include "nlohmann/json.hpp"
+#include "tests/testing/health_probe.h"
 #include "tests/testing/load_stats.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/temp_dir.h"
@@ -123,6 +124,13 @@ int Run(const Options& options) {
     return 1;
   }
   auto channel = server.Channel();
+  // Searches are UNAVAILABLE until the first index build is done: the run
+  // measures a serving instance, as a load balancer would send it traffic.
+  if (::meshdex::testing::ProbeUntilServing(channel, "meshdex.v1.SearchService") !=
+      grpc::health::v1::HealthCheckResponse::SERVING) {
+    std::cerr << "meshdex-soak: the search index did not become ready\n";
+    return 1;
+  }
   auto catalog = meshdex::v1::CatalogService::NewStub(channel);
   auto search = meshdex::v1::SearchService::NewStub(channel);
   auto lineage = meshdex::v1::LineageService::NewStub(channel);
