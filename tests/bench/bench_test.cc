@@ -14,6 +14,7 @@
 #include "nlohmann/json.hpp"
 #include "tests/bench/generator.h"
 #include "tests/testing/run_command.h"
+#include "tests/testing/server_process.h"
 #include "tests/testing/temp_dir.h"
 
 namespace meshdex::bench {
@@ -135,6 +136,29 @@ TEST(BenchSmoke, TinyRunReportsEveryFigureAndPrintsVerdicts) {
   EXPECT_TRUE(absl::StrContains(result.out, "search_p50_us")) << result.out;
   EXPECT_TRUE(absl::StrContains(result.out, "PASS") || absl::StrContains(result.out, "MISS"))
       << result.out;
+}
+
+// Against a running server (--server), raw Xapian is measured on its index
+// when --server_data_dir names its data directory; what only a bench-started
+// server allows (RSS, restart) is null with a note.
+TEST(BenchSmoke, ServerModeMeasuresRawXapianOnTheServersIndex) {
+  meshdex::testing::TempDir dir;
+  meshdex::testing::ServerProcess server(dir.Sub("data"));
+  ASSERT_TRUE(server.Start()) << server.log_path();
+  const meshdex::testing::CommandResult result = meshdex::testing::RunCommand(
+      {MESHDEX_BENCH_PATH, "--products", "100", "--events", "100", "--seconds", "0.5",
+       "--min_samples", "100", "--clients", "2", "--postgres=false", "--server",
+       server.grpc_address(), "--http", server.http_address(), "--server_data_dir",
+       dir.Sub("data"), "--report", dir.Sub("report.json")});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::ifstream in(dir.Sub("report.json"));
+  const nlohmann::json report = nlohmann::json::parse(in, nullptr, false);
+  ASSERT_FALSE(report.is_discarded());
+  ASSERT_TRUE(report["results"]["xapian_raw_p50_us"].is_number()) << report["notes"];
+  EXPECT_GT(report["results"]["xapian_raw_p50_us"].get<double>(), 0);
+  EXPECT_TRUE(report["extra"]["xapian_raw_p99_us"].is_number()) << report["extra"];
+  EXPECT_TRUE(report["results"]["rss_bytes"].is_null());
+  EXPECT_TRUE(report["notes"].contains("rss_bytes")) << report["notes"];
 }
 
 TEST(BenchDigest, SameSeedSameDigestOtherSeedOtherDigest) {
