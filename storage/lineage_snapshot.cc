@@ -106,4 +106,21 @@ absl::StatusOr<std::optional<AddressClaim>> LineageSnapshot::FindOwner(const Dat
   return GetClaim({(*claim_dataset)->namespace_(), (*claim_dataset)->name()});
 }
 
+absl::StatusOr<std::vector<DatasetKey>> LineageSnapshot::DatasetsClaimedAs(
+    const DatasetKey& identity) {
+  if (index_ == nullptr) index_.reset(store_.db_->NewIterator(view_.options, store_.lineage_index_));
+  return internal::ScanClaimedAs(*index_, identity);
+}
+
+absl::StatusOr<std::optional<meshdex::v1::LineageDataset>> LineageSnapshot::GetDataset(
+    const DatasetKey& dataset) {
+  absl::StatusOr<bool> found = Read(store_.datasets_, keys::DatasetKeyBytes(dataset));
+  if (!found.ok()) return found.status();
+  if (!*found) return std::nullopt;
+  absl::StatusOr<meshdex::v1::LineageDataset> record =
+      internal::Parse<meshdex::v1::LineageDataset>(value_, "datasets");
+  if (!record.ok()) return record.status();
+  return std::optional<meshdex::v1::LineageDataset>(*std::move(record));
+}
+
 }  // namespace meshdex::storage

@@ -8,8 +8,10 @@
 // LineageSnapshot instead pins one snapshot for its lifetime (every read sees
 // the same state, as of construction), reuses its iterators over
 // lineage_edges (seeking them for each node; a scan nested in another's
-// callback takes a second one), and reads only the claim identity out of a
-// dataset record.
+// callback takes a second one) and its iterator over lineage_index, and
+// reads only the claim identity out of a dataset record when finding an
+// owner. A product's trust (one claim scan per output port) reads through
+// one too.
 //
 // Invariants: reads see the state the store's own reads would have seen at
 // construction (inside a Store::Write callback, the applied state).
@@ -56,6 +58,11 @@ class LineageSnapshot {
   // nullopt when neither is claimed or the dataset has no record.
   absl::StatusOr<std::optional<AddressClaim>> FindOwner(const DatasetKey& dataset);
 
+  // What Store::DatasetsClaimedAs and Store::GetDataset answer, read in this
+  // session (one iterator over lineage_index for every identity asked).
+  absl::StatusOr<std::vector<DatasetKey>> DatasetsClaimedAs(const DatasetKey& identity);
+  absl::StatusOr<std::optional<meshdex::v1::LineageDataset>> GetDataset(const DatasetKey& dataset);
+
  private:
   // Calls `fn` with the key of every lineage_edges entry under `prefix`
   // until it returns false.
@@ -75,6 +82,7 @@ class LineageSnapshot {
   // Iterators over lineage_edges not in use by a scan: one per level of
   // nesting the walks have needed so far.
   std::vector<std::unique_ptr<rocksdb::Iterator>> idle_edges_;
+  std::unique_ptr<rocksdb::Iterator> index_;  // Over lineage_index; made on first use.
   std::string value_;  // Reused buffer of point reads.
 };
 

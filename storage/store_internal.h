@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -77,6 +78,11 @@ inline absl::StatusOr<std::optional<AddressClaim>> ClaimRecord(const absl::Statu
   if (!claim) return absl::DataLossError("undecodable record in claims");
   return claim;
 }
+
+// The lineage datasets whose claim identity is `identity`, in key order,
+// read with `it` over lineage_index.
+absl::StatusOr<std::vector<DatasetKey>> ScanClaimedAs(rocksdb::Iterator& it,
+                                                      const DatasetKey& identity);
 
 template <typename Message>
 absl::StatusOr<Message> Parse(absl::string_view bytes, absl::string_view what) {

@@ -306,10 +306,17 @@ absl::StatusOr<Store::RunPage> Store::ListJobRuns(const JobKey& job, absl::strin
 }
 
 absl::StatusOr<std::vector<DatasetKey>> Store::DatasetsClaimedAs(const DatasetKey& identity) const {
+  const internal::ReadView view = ReadState();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(view.options, lineage_index_));
+  return internal::ScanClaimedAs(*it, identity);
+}
+
+absl::StatusOr<std::vector<DatasetKey>> internal::ScanClaimedAs(rocksdb::Iterator& it,
+                                                                const DatasetKey& identity) {
   const std::string prefix = keys::ClaimAliasPrefix(identity);
   std::vector<DatasetKey> datasets;
   absl::Status malformed;
-  absl::Status scanned = ScanPrefix(db_, ReadState(), lineage_index_, prefix, [&](absl::string_view key) {
+  absl::Status scanned = ScanKeys(it, prefix, [&](absl::string_view key) {
     std::optional<DatasetKey> dataset = keys::ClaimAliasDataset(key, prefix);
     if (!dataset) {
       malformed = absl::DataLossError("claim aliases hold a malformed key");

@@ -5,6 +5,7 @@
 
 #include "google/protobuf/util/time_util.h"
 #include "server/catalog/address.h"
+#include "storage/lineage_snapshot.h"
 
 namespace meshdex::lineage {
 namespace {
@@ -26,17 +27,17 @@ int Severity(TrustState state) {
 }
 
 // End of the latest COMPLETE run writing the port's dataset, if any.
-absl::StatusOr<std::optional<Timestamp>> LastSuccessfulRun(const storage::Store& store,
+absl::StatusOr<std::optional<Timestamp>> LastSuccessfulRun(storage::LineageSnapshot& snapshot,
                                                            const meshdex::v1::Port& port) {
   absl::StatusOr<meshdex::v1::DatasetRef> identity = catalog::PortDataset(port);
   // A stored product's ports were validated; a port without a dataset has no runs.
   if (!identity.ok()) return std::nullopt;
   absl::StatusOr<std::vector<storage::DatasetKey>> datasets =
-      store.DatasetsClaimedAs({identity->namespace_(), identity->name()});
+      snapshot.DatasetsClaimedAs({identity->namespace_(), identity->name()});
   if (!datasets.ok()) return datasets.status();
   std::optional<Timestamp> latest;
   for (const storage::DatasetKey& key : *datasets) {
-    absl::StatusOr<std::optional<meshdex::v1::LineageDataset>> dataset = store.GetDataset(key);
+    absl::StatusOr<std::optional<meshdex::v1::LineageDataset>> dataset = snapshot.GetDataset(key);
     if (!dataset.ok()) return dataset.status();
     if (!dataset->has_value() || !(*dataset)->has_last_complete_time()) continue;
     const Timestamp& time = (*dataset)->last_complete_time();
@@ -49,11 +50,13 @@ absl::StatusOr<std::optional<Timestamp>> LastSuccessfulRun(const storage::Store&
 
 absl::Status FillTrust(const storage::Store& store, absl::Time now,
                        meshdex::v1::DataProduct& product) {
+  // One read session for every port: its iterator is made once.
+  storage::LineageSnapshot snapshot(store);
   meshdex::v1::TrustStatus trust;
   std::optional<TrustState> product_state;
   std::optional<Timestamp> product_last;
   for (const meshdex::v1::Port& port : product.spec().output_ports()) {
-    absl::StatusOr<std::optional<Timestamp>> last = LastSuccessfulRun(store, port);
+    absl::StatusOr<std::optional<Timestamp>> last = LastSuccessfulRun(snapshot, port);
     if (!last.ok()) return last.status();
     meshdex::v1::PortTrust& port_trust = *trust.add_ports();
     port_trust.set_port(port.name());

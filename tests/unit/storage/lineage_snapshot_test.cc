@@ -106,6 +106,42 @@ TEST_F(LineageSnapshotTest, FindOwnerAnswersWhatTheStoresLookupAnswers) {
   }
 }
 
+std::vector<std::string> Names(const absl::StatusOr<std::vector<DatasetKey>>& datasets) {
+  EXPECT_TRUE(datasets.ok()) << datasets.status();
+  std::vector<std::string> names;
+  if (datasets.ok()) {
+    for (const DatasetKey& key : *datasets) names.push_back(key.name);
+  }
+  return names;
+}
+
+TEST_F(LineageSnapshotTest, ClaimAliasesAndRecordsAnswerWhatTheStoreAnswers) {
+  Write([](WriteTxn& txn) {
+    txn.PutDataset(Record("v2", "topic"));
+    txn.PutDataset(Record("v1", "topic"));
+    txn.PutDataset(Record("copy", "elsewhere"));
+    txn.PutDataset(Record("plain"));
+  });
+  LineageSnapshot snapshot(*store_);
+  // One iterator, asked in any order and again.
+  for (const std::string identity : {"topic", "elsewhere", "nobody", "topic"}) {
+    const std::vector<std::string> names = Names(snapshot.DatasetsClaimedAs({kNs, identity}));
+    EXPECT_EQ(names, Names(store_->DatasetsClaimedAs({kNs, identity}))) << identity;
+    if (identity == "topic") {
+      EXPECT_EQ(names, (std::vector<std::string>{"v1", "v2"}));
+    }
+  }
+  absl::StatusOr<std::optional<LineageDataset>> read = snapshot.GetDataset({kNs, "v1"});
+  ASSERT_TRUE(read.ok() && read->has_value()) << read.status();
+  absl::StatusOr<std::optional<LineageDataset>> stored = store_->GetDataset({kNs, "v1"});
+  ASSERT_TRUE(stored.ok() && stored->has_value()) << stored.status();
+  EXPECT_EQ((*read)->SerializeAsString(), (*stored)->SerializeAsString());
+  EXPECT_EQ((*read)->claim_dataset().name(), "topic");
+  absl::StatusOr<std::optional<LineageDataset>> absent = snapshot.GetDataset({kNs, "absent"});
+  ASSERT_TRUE(absent.ok()) << absent.status();
+  EXPECT_FALSE(absent->has_value());
+}
+
 TEST_F(LineageSnapshotTest, OneIteratorServesEverySeekInAnyOrder) {
   Write([](WriteTxn& txn) {
     txn.PutDataset(Record("a"));
