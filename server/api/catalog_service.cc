@@ -111,14 +111,12 @@ grpc::Status CatalogService::ExportDescriptor(grpc::ServerContext* context,
       [&] { return interop::ExportDescriptor(catalog_, *request); }, response);
 }
 
-grpc::ServerUnaryReactor* CatalogService::GetProduct(grpc::CallbackServerContext* context,
-                                                     const meshdex::v1::GetProductRequest* request,
-                                                     meshdex::v1::DataProduct* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(gate_.Call<meshdex::v1::DataProduct>(
+grpc::Status CatalogService::GetProduct(grpc::ServerContext* context,
+                                        const meshdex::v1::GetProductRequest* request,
+                                        meshdex::v1::DataProduct* response) {
+  return gate_.Call<meshdex::v1::DataProduct>(
       *context, "CatalogService.GetProduct", auth::Action::kRead,
-      [&] { return catalog_.GetProduct(*request); }, response));
-  return reactor;
+      [&] { return catalog_.GetProduct(*request); }, response);
 }
 
 grpc::Status CatalogService::BatchGetProducts(grpc::ServerContext* context,

@@ -2,13 +2,6 @@
 // core -> response) plus Watch, which streams the store's change log. Reads
 // need a reader; writes need to own the product's domain (auth::Gate).
 //
-// GetProduct, the lookup other services call most, runs on gRPC's callback
-// API: it is answered on the completion-queue thread that received it,
-// without the sync pool's hand-offs between threads (measured in
-// BENCHMARKS.md). Only short, bounded work belongs there (one point read and
-// the trust of a product's ports): a callback that blocks holds up every
-// other callback call. The rest, searches and writes, stay on the sync pool.
-//
 // Thread-safety: gRPC calls methods concurrently; the class holds no mutable
 // state of its own.
 #ifndef MESHDEX_SERVER_API_CATALOG_SERVICE_H_
@@ -22,9 +15,7 @@
 
 namespace meshdex::api {
 
-class CatalogService final
-    : public meshdex::v1::CatalogService::WithCallbackMethod_GetProduct<
-          meshdex::v1::CatalogService::Service> {
+class CatalogService final : public meshdex::v1::CatalogService::Service {
  public:
   // `shutting_down` is notified when the server stops, so Watch streams end.
   CatalogService(const GrpcGate& gate, catalog::Catalog& catalog,
@@ -39,9 +30,9 @@ class CatalogService final
   grpc::Status BatchApplyProducts(grpc::ServerContext* context,
                                   const meshdex::v1::BatchApplyProductsRequest* request,
                                   meshdex::v1::BatchApplyProductsResponse* response) override;
-  grpc::ServerUnaryReactor* GetProduct(grpc::CallbackServerContext* context,
-                                       const meshdex::v1::GetProductRequest* request,
-                                       meshdex::v1::DataProduct* response) override;
+  grpc::Status GetProduct(grpc::ServerContext* context,
+                          const meshdex::v1::GetProductRequest* request,
+                          meshdex::v1::DataProduct* response) override;
   grpc::Status BatchGetProducts(grpc::ServerContext* context,
                                 const meshdex::v1::BatchGetProductsRequest* request,
                                 meshdex::v1::BatchGetProductsResponse* response) override;

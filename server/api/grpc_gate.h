@@ -25,7 +25,7 @@ class GrpcGate {
 
   // OK when the caller may do `action` (a read, ingest or admin operation:
   // no target domain).
-  grpc::Status Admit(const grpc::ServerContextBase& context, absl::string_view operation,
+  grpc::Status Admit(const grpc::ServerContext& context, absl::string_view operation,
                      auth::Action action) const {
     absl::StatusOr<auth::Principal> principal =
         gatekeeper_.Admit(Authorization(context), {kGrpcTransport, operation, action, "", ""});
@@ -35,7 +35,7 @@ class GrpcGate {
   // A call without a target domain (read, ingest, admin): admitted, then
   // `call` answers it.
   template <typename Response>
-  grpc::Status Call(const grpc::ServerContextBase& context, absl::string_view operation,
+  grpc::Status Call(const grpc::ServerContext& context, absl::string_view operation,
                     auth::Action action, absl::FunctionRef<absl::StatusOr<Response>()> call,
                     Response* response) const {
     if (grpc::Status denied = Admit(context, operation, action); !denied.ok()) return denied;
@@ -45,7 +45,7 @@ class GrpcGate {
   // A write: admitted for request.domain, then `write` runs and its outcome
   // is audited with the (revision, sequence) `written` reads from a success.
   template <typename Response>
-  grpc::Status Write(const grpc::ServerContextBase& context, const auth::Gatekeeper::Request& request,
+  grpc::Status Write(const grpc::ServerContext& context, const auth::Gatekeeper::Request& request,
                      absl::FunctionRef<absl::StatusOr<Response>()> write,
                      absl::FunctionRef<std::pair<int64_t, uint64_t>(const Response&)> written,
                      Response* response) const {
@@ -61,7 +61,7 @@ class GrpcGate {
   const auth::Gatekeeper& gatekeeper() const { return gatekeeper_; }
 
   // The `authorization` metadata of the call, "" when absent.
-  static std::string Authorization(const grpc::ServerContextBase& context) {
+  static std::string Authorization(const grpc::ServerContext& context) {
     const auto& metadata = context.client_metadata();
     auto it = metadata.find("authorization");
     return it == metadata.end() ? std::string() : std::string(it->second.data(), it->second.size());
