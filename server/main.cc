@@ -85,6 +85,8 @@ ABSL_FLAG(std::string, ui_dir, "",
           "Serve the web UI from this directory (development) instead of the built-in copy.");
 ABSL_FLAG(uint64_t, http_max_body_bytes, 8 << 20, "Largest HTTP request body; larger ones get 413.");
 ABSL_FLAG(int, http_threads, 16, "HTTP worker threads (requests served at once).");
+ABSL_FLAG(int, grpc_idle_threads, 16,
+          "gRPC worker threads kept waiting for calls between bursts (more are started on demand).");
 ABSL_FLAG(std::string, graphql_upstream, "",
           "host:port of the GraphQL gateway (clients/graphql) that /graphql is forwarded to.");
 ABSL_FLAG(int, http_io_timeout_ms, 5000,
@@ -210,6 +212,9 @@ absl::Status CheckLimitFlags() {
   if (absl::GetFlag(FLAGS_http_threads) < 1) {
     return absl::InvalidArgumentError("--http_threads: must be at least 1");
   }
+  if (absl::GetFlag(FLAGS_grpc_idle_threads) < 2) {
+    return absl::InvalidArgumentError("--grpc_idle_threads: must be at least 2");
+  }
   return http::GraphqlProxy::CheckUpstream(absl::GetFlag(FLAGS_graphql_upstream));
 }
 
@@ -331,6 +336,12 @@ absl::Status Run() {
   }
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.SetMaxReceiveMessageSize(absl::GetFlag(FLAGS_grpc_max_message_bytes));
+  // gRPC's sync pool keeps at most 2 idle threads by default: with a few
+  // concurrent callers each burst ended workers and the next started new
+  // ones, so many calls paid for creating a thread. Idle ones are kept now.
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 2);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+                              absl::GetFlag(FLAGS_grpc_idle_threads));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
                              absl::GetFlag(FLAGS_grpc_max_concurrent_streams));
   int grpc_port = 0;

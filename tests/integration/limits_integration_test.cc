@@ -14,6 +14,7 @@
 #include "meshdex/v1/catalog.grpc.pb.h"
 #include "meshdex/v1/lineage.grpc.pb.h"
 #include "meshdex/v1/search.grpc.pb.h"
+#include "tests/testing/run_command.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/temp_dir.h"
 
@@ -217,6 +218,15 @@ TEST(LimitFlagsTest, NonsenseLimitsStopTheStartNamingTheFlag) {
   testing::TempDir dir;
   testing::ServerProcess server(dir.Sub("data"), {"--grpc_max_message_bytes=10"});
   EXPECT_FALSE(server.Start());
+  for (const auto& [flag, value] : std::vector<std::pair<std::string, std::string>>{
+           {"--grpc_max_message_bytes", "10"}, {"--grpc_idle_threads", "1"},
+           {"--http_threads", "0"}}) {
+    const testing::CommandResult result =
+        testing::RunCommand({MESHDEXD_PATH, "--data_dir=" + dir.Sub(flag), flag + "=" + value,
+                             "--grpc_listen=127.0.0.1:0", "--http_listen=127.0.0.1:0"});
+    EXPECT_NE(result.exit_code, 0) << flag;
+    EXPECT_NE(result.err.find(flag + ": must be"), std::string::npos) << flag << ": " << result.err;
+  }
 }
 
 }  // namespace
