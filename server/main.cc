@@ -76,6 +76,8 @@ ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
 ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA certificates: require clients to present a certificate they signed (mTLS).");
 ABSL_FLAG(bool, reindex, false, "Rebuild the search index from the store before serving.");
+ABSL_FLAG(bool, lineage_graph_in_memory, true,
+          "Keep the lineage graph's edges in memory for walks (loaded in the background at start).");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "On SIGTERM, how long in-flight calls may take before they are cancelled.");
 ABSL_FLAG(int, slow_request_ms, 0,
@@ -266,7 +268,9 @@ absl::Status Run() {
         absl::StrCat("--data_dir: cannot create ", data_dir.string(), ": ", error.message()));
   }
   absl::StatusOr<std::unique_ptr<storage::Store>> store = storage::Store::Open(
-      {.path = (data_dir / "store").string(), .sync_writes = absl::GetFlag(FLAGS_sync_writes)});
+      {.path = (data_dir / "store").string(),
+       .sync_writes = absl::GetFlag(FLAGS_sync_writes),
+       .lineage_graph_in_memory = absl::GetFlag(FLAGS_lineage_graph_in_memory)});
   if (!store.ok()) return store.status();
   spdlog::info("store open at {} (last sequence {})", (*store)->path(), (*store)->LastSequence());
   auth::AuditLog audit_log(**store);

@@ -1,5 +1,6 @@
 #include "storage/keys.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -143,22 +144,53 @@ std::string EdgeKey(EdgeDirection direction, const LineageNodeKey& from, const L
   return key;
 }
 
-std::optional<LineageNodeKey> EdgeNeighbor(absl::string_view key, absl::string_view prefix) {
-  absl::string_view rest = AfterPrefix(key, prefix);
-  if (rest.empty()) return std::nullopt;
+std::string NodeBytes(const LineageNodeKey& node) {
+  std::string bytes;
+  AppendNode(node, &bytes);
+  return bytes;
+}
+
+// What NodeFromBytes accepts, checked without copying.
+bool IsNodeBytes(absl::string_view bytes) {
+  return !bytes.empty() && (bytes.front() == 'd' || bytes.front() == 'j') &&
+         std::count(bytes.begin(), bytes.end(), kSeparator) == 1;
+}
+
+std::optional<LineageNodeKey> NodeFromBytes(absl::string_view bytes) {
+  if (bytes.empty()) return std::nullopt;
   LineageNodeKey node;
-  if (rest.front() == 'd') {
+  if (bytes.front() == 'd') {
     node.kind = LineageNodeKey::Kind::kDataset;
-  } else if (rest.front() == 'j') {
+  } else if (bytes.front() == 'j') {
     node.kind = LineageNodeKey::Kind::kJob;
   } else {
     return std::nullopt;
   }
-  std::optional<std::vector<absl::string_view>> parts = SplitParts(rest.substr(1), 2);
+  std::optional<std::vector<absl::string_view>> parts = SplitParts(bytes.substr(1), 2);
   if (!parts) return std::nullopt;
   node.ns = std::string((*parts)[0]);
   node.name = std::string((*parts)[1]);
   return node;
+}
+
+std::optional<LineageNodeKey> EdgeNeighbor(absl::string_view key, absl::string_view prefix) {
+  return NodeFromBytes(AfterPrefix(key, prefix));
+}
+
+std::optional<EdgeNodes> SplitEdgeKey(absl::string_view key) {
+  if (key.empty() || (key.front() != EdgeTag(EdgeDirection::kDownstream) &&
+                      key.front() != EdgeTag(EdgeDirection::kUpstream))) {
+    return std::nullopt;
+  }
+  key.remove_prefix(1);
+  // The first node holds one separator (namespace, name); the next ends it.
+  const size_t inner = key.find(kSeparator);
+  if (inner == absl::string_view::npos) return std::nullopt;
+  const size_t end = key.find(kSeparator, inner + 1);
+  if (end == absl::string_view::npos) return std::nullopt;
+  EdgeNodes nodes{key.substr(0, end), key.substr(end + 1)};
+  if (!IsNodeBytes(nodes.node) || !IsNodeBytes(nodes.neighbor)) return std::nullopt;
+  return nodes;
 }
 
 std::string ColumnDatasetPrefix(EdgeDirection direction, const DatasetKey& dataset) {

@@ -68,6 +68,18 @@ std::string EdgeKey(EdgeDirection direction, const LineageNodeKey& from, const L
 std::string EdgePrefix(EdgeDirection direction, const LineageNodeKey& node);
 // The neighbour in a key starting with `prefix` (EdgePrefix).
 std::optional<LineageNodeKey> EdgeNeighbor(absl::string_view key, absl::string_view prefix);
+// A node as it appears in edge keys (<kind> <namespace> '\0' <name>), and back.
+std::string NodeBytes(const LineageNodeKey& node);
+std::optional<LineageNodeKey> NodeFromBytes(absl::string_view bytes);
+// The two node encodings of a graph edge key of either direction (first the
+// node the key is listed under); nullopt for any other key.
+struct EdgeNodes {
+  absl::string_view node;
+  absl::string_view neighbor;
+};
+std::optional<EdgeNodes> SplitEdgeKey(absl::string_view key);
+// Every downstream graph edge key starts with this.
+inline constexpr char kDownstreamEdgesPrefix[] = "D";
 std::string ColumnEdgeKey(EdgeDirection direction, const FieldKey& from, const FieldKey& to);
 std::string ColumnEdgePrefix(EdgeDirection direction, const FieldKey& field);
 // Prefix of the column edges of all fields of `dataset` in `direction`.

@@ -7,7 +7,9 @@
 #include "google/protobuf/wire_format_lite.h"
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
+#include "rocksdb/snapshot.h"
 #include "storage/keys.h"
+#include "storage/lineage_adjacency.h"
 
 namespace meshdex::storage {
 namespace {
@@ -59,6 +61,19 @@ absl::Status LineageSnapshot::ScanEdges(absl::string_view prefix,
 
 absl::Status LineageSnapshot::ForEachNeighbor(const LineageNodeKey& node, EdgeDirection direction,
                                               absl::FunctionRef<bool(const LineageNodeKey&)> fn) {
+  const uint64_t sequence =
+      view_.pin != nullptr ? view_.pin->GetSequenceNumber() : LineageAdjacency::kLatest;
+  // Its own list, not a member: `fn` may walk further from a neighbour.
+  std::vector<absl::string_view> neighbors;
+  if (store_.adjacency_ != nullptr &&
+      store_.adjacency_->Neighbors(keys::NodeBytes(node), direction, sequence, &neighbors)) {
+    for (absl::string_view bytes : neighbors) {
+      std::optional<LineageNodeKey> neighbor = keys::NodeFromBytes(bytes);
+      if (!neighbor) return absl::DataLossError("lineage edges hold a malformed key");
+      if (!fn(*neighbor)) break;
+    }
+    return absl::OkStatus();
+  }
   return ScanNeighbors<LineageNodeKey>(keys::EdgePrefix(direction, node), &keys::EdgeNeighbor, fn,
                                        "lineage edges");
 }

@@ -11,7 +11,9 @@
 // callback takes a second one) and its iterator over lineage_index, and
 // reads only the claim identity out of a dataset record when finding an
 // owner. A product's trust (one claim scan per output port) reads through
-// one too.
+// one too. Dataset/job neighbours come from the store's in-memory graph
+// (storage/lineage_adjacency.h) once it is loaded, at this snapshot's
+// sequence, so they are the ones RocksDB would return.
 //
 // Invariants: reads see the state the store's own reads would have seen at
 // construction (inside a Store::Write callback, the applied state).

@@ -11,11 +11,15 @@
 #include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/write_batch.h"
 #include "storage/keys.h"
+#include "storage/lineage_adjacency.h"
 #include "storage/lineage_pending.h"
 #include "storage/store_internal.h"
 
 namespace meshdex::storage {
 namespace {
+
+// Edges the loader adds per lock of the in-memory graph.
+constexpr size_t kLoadChunk = 4096;
 
 using internal::FromRocks;
 using internal::Parse;
@@ -138,6 +142,8 @@ void WriteTxn::AppendChange(ChangeEvent::Type type, absl::string_view urn, int64
 Store::Store(StoreOptions options) : options_(std::move(options)) {}
 
 Store::~Store() {
+  closing_.store(true);
+  if (adjacency_loader_.joinable()) adjacency_loader_.join();
   if (db_ == nullptr) return;
   // Snapshots must be released before the database closes.
   {
@@ -159,7 +165,47 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   if (options.path.empty()) return absl::InvalidArgumentError("store path is empty");
   std::unique_ptr<Store> store(new Store(options));
   if (absl::Status status = store->OpenDb(); !status.ok()) return status;
+  if (options.lineage_graph_in_memory) {
+    store->adjacency_ = std::make_unique<LineageAdjacency>();
+    store->adjacency_loader_ = std::thread([raw = store.get()] { raw->LoadLineageGraph(); });
+  }
   return store;
+}
+
+void Store::LoadLineageGraph() {
+  // Writes go on meanwhile: those applied after `at` add their own edges.
+  const std::shared_ptr<const rocksdb::Snapshot> at = TakeSnapshot();
+  rocksdb::ReadOptions options;
+  options.snapshot = at.get();
+  options.fill_cache = false;  // One pass over every edge; keep the cache for reads.
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, lineage_edges_));
+  std::vector<LineageAdjacency::Edge> chunk;
+  bool usable = true;
+  absl::Status scanned =
+      internal::ScanKeys(*it, keys::kDownstreamEdgesPrefix, [&](absl::string_view key) {
+        std::optional<keys::EdgeNodes> nodes = keys::SplitEdgeKey(key);
+        // A malformed key leaves walks on RocksDB, which report it.
+        usable = nodes.has_value() && !closing_.load(std::memory_order_relaxed);
+        if (!usable) return false;
+        chunk.emplace_back(nodes->node, nodes->neighbor);
+        if (chunk.size() == kLoadChunk) {
+          adjacency_->Add(chunk, 0);
+          chunk.clear();
+        }
+        return true;
+      });
+  if (!scanned.ok() || !usable) return;
+  adjacency_->Add(chunk, 0);
+  adjacency_->MarkComplete(at->GetSequenceNumber());
+}
+
+std::optional<InMemoryLineageGraph> Store::LineageGraphInMemory() const {
+  if (adjacency_ == nullptr) return std::nullopt;
+  return adjacency_->size();
+}
+
+bool Store::AwaitLineageGraphInMemory(absl::Time deadline) const {
+  return adjacency_ != nullptr && adjacency_->AwaitComplete(deadline);
 }
 
 absl::Status Store::OpenDb() {
@@ -407,6 +453,9 @@ absl::StatusOr<uint64_t> Store::Write(absl::FunctionRef<absl::Status(WriteTxn&)>
       }
       const uint64_t written = txn.next_sequence_ - 1;
       std::shared_ptr<const rocksdb::Snapshot> snapshot = TakeSnapshot();
+      if (adjacency_ != nullptr && txn.lineage_ != nullptr) {
+        adjacency_->Add(txn.lineage_->graph_edges, snapshot->GetSequenceNumber());
+      }
       {
         absl::MutexLock lock(&applied_mu_);
         applied_sequence_ = written;

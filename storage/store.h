@@ -47,7 +47,7 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -56,7 +56,9 @@
 #include "absl/hash/hash.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "meshdex/v1/admin.pb.h"
 #include "meshdex/v1/lineage.pb.h"
 #include "meshdex/v1/resources.pb.h"
@@ -75,6 +77,7 @@ struct ReadView;
 }  // namespace internal
 
 class Store;
+class LineageAdjacency;
 
 struct StoreOptions {
   std::string path;
@@ -84,6 +87,18 @@ struct StoreOptions {
   // as a failed sync. Tests hold a sync open or fail it with this; null in
   // production.
   std::function<absl::Status()> before_wal_sync = nullptr;
+  // Keep the dataset/job lineage graph's edges in memory too, loaded in the
+  // background after open (storage/lineage_adjacency.h), so walks need no
+  // RocksDB seek per node. Off: walks read RocksDB only.
+  bool lineage_graph_in_memory = true;
+};
+
+// The in-memory lineage graph (StoreOptions::lineage_graph_in_memory).
+struct InMemoryLineageGraph {
+  // Loaded: walks use it.
+  bool complete = false;
+  size_t nodes = 0;
+  size_t edges = 0;
 };
 
 // An OpenLineage dataset identity, the key of an address claim.
@@ -380,6 +395,11 @@ class Store : public ChangeLog {
   bool WaitForSequence(uint64_t sequence, absl::Time deadline) const override;
 
   const std::string& path() const { return options_.path; }
+  // nullopt when StoreOptions::lineage_graph_in_memory is off.
+  std::optional<InMemoryLineageGraph> LineageGraphInMemory() const;
+  // Waits until the in-memory lineage graph is loaded; false when it is off,
+  // or not loaded by `deadline`.
+  bool AwaitLineageGraphInMemory(absl::Time deadline) const;
   // WAL syncs made by writes since open (group commit makes it fewer than
   // the writes when writers are concurrent).
   uint64_t WalSyncs() const { return wal_syncs_.load(std::memory_order_relaxed); }
@@ -403,6 +423,9 @@ class Store : public ChangeLog {
   absl::Status MakeDurable(uint64_t sequence);
   // Continues the audit counter after the newest stored entry's.
   absl::Status RecoverAuditCounter();
+  // Adds the graph edges stored as of now to adjacency_ and marks it
+  // complete (runs on adjacency_loader_; gives up early when closing_).
+  void LoadLineageGraph();
 
   const StoreOptions options_;
   rocksdb::DB* db_ = nullptr;
@@ -442,6 +465,11 @@ class Store : public ChangeLog {
   std::shared_ptr<const rocksdb::Snapshot> published_snapshot_ ABSL_GUARDED_BY(seq_mu_);
   // Tells apart audit entries of one instant (keys::AuditKey).
   std::atomic<uint64_t> audit_counter_{0};
+  // Null when StoreOptions::lineage_graph_in_memory is off. Write() adds a
+  // batch's edges after applying it, before readers can see its snapshot.
+  std::unique_ptr<LineageAdjacency> adjacency_;
+  std::thread adjacency_loader_;
+  std::atomic<bool> closing_{false};
 };
 
 }  // namespace meshdex::storage

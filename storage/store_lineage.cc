@@ -146,10 +146,12 @@ void WriteTxn::PutRun(const RunRecord& run) {
 
 void WriteTxn::PutEdge(const LineageNodeKey& from, const LineageNodeKey& to) {
   std::string down = keys::EdgeKey(EdgeDirection::kDownstream, from, to);
-  if (!Pending(lineage_).edges.insert(down).second) return;
+  LineagePending& pending = Pending(lineage_);
+  if (!pending.edges.insert(down).second) return;
   batch_->Put(store_.lineage_edges_, down, rocksdb::Slice());
   batch_->Put(store_.lineage_edges_, keys::EdgeKey(EdgeDirection::kUpstream, to, from),
               rocksdb::Slice());
+  pending.graph_edges.emplace_back(keys::NodeBytes(from), keys::NodeBytes(to));
 }
 
 void WriteTxn::PutColumnEdge(const FieldKey& from, const FieldKey& to) {

@@ -74,6 +74,16 @@ ServerGauges::ServerGauges(Registry& registry, const storage::Store& store,
                     [this] { return IndexDiskBytes(); });
   registry.AddGauge("meshdex_process_resident_memory_bytes", "Resident memory of meshdexd.",
                     [] { return static_cast<double>(ResidentMemoryBytes()); });
+  const auto graph = [this] {
+    return store_.LineageGraphInMemory().value_or(storage::InMemoryLineageGraph{});
+  };
+  registry.AddGauge("meshdex_lineage_graph_loaded",
+                    "1 once the in-memory lineage graph serves walks (0 while loading, or off).",
+                    [graph] { return graph().complete ? 1.0 : 0.0; });
+  registry.AddGauge("meshdex_lineage_graph_nodes", "Datasets and jobs in the in-memory lineage graph.",
+                    [graph] { return static_cast<double>(graph().nodes); });
+  registry.AddGauge("meshdex_lineage_graph_edges", "Edges in the in-memory lineage graph.",
+                    [graph] { return static_cast<double>(graph().edges); });
 }
 
 ServerGauges::EntityCounts ServerGauges::Counts() {

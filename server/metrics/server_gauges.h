@@ -9,6 +9,10 @@
 //   meshdex_store_disk_bytes              bytes under the RocksDB directory
 //   meshdex_index_disk_bytes              bytes under the Xapian directory
 //   meshdex_process_resident_memory_bytes RSS from /proc/self/statm
+//   meshdex_lineage_graph_loaded          1 once the in-memory lineage graph
+//                                         serves walks (0 while loading, or off)
+//   meshdex_lineage_graph_nodes, meshdex_lineage_graph_edges
+//                                         its size (edges counted once)
 //
 // Counting products is a scan of the store, so the count is cached: it is
 // recounted only when the change log has moved since the last count, and at

@@ -185,6 +185,24 @@ TEST_F(MetricsServerGaugesTest, DiskSizesAreCachedDirectorySizes) {
   EXPECT_GE(Gauge("meshdex_store_disk_bytes"), store_bytes + 10000);
 }
 
+TEST_F(MetricsServerGaugesTest, InMemoryLineageGraphSize) {
+  ASSERT_TRUE(store_->AwaitLineageGraphInMemory(absl::Now() + absl::Seconds(30)));
+  EXPECT_EQ(Gauge("meshdex_lineage_graph_loaded"), 1);
+  EXPECT_EQ(Gauge("meshdex_lineage_graph_edges"), 0);
+  const storage::LineageNodeKey orders{storage::LineageNodeKey::Kind::kDataset, "s3://lake", "orders"};
+  const storage::LineageNodeKey job{storage::LineageNodeKey::Kind::kJob, "etl", "daily"};
+  const storage::LineageNodeKey revenue{storage::LineageNodeKey::Kind::kDataset, "s3://lake", "revenue"};
+  ASSERT_TRUE(store_
+                  ->Write([&](storage::WriteTxn& txn) {
+                    txn.PutEdge(orders, job);
+                    txn.PutEdge(job, revenue);
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  EXPECT_EQ(Gauge("meshdex_lineage_graph_nodes"), 3);
+  EXPECT_EQ(Gauge("meshdex_lineage_graph_edges"), 2);
+}
+
 TEST_F(MetricsServerGaugesTest, ResidentMemory) {
   EXPECT_GT(Gauge("meshdex_process_resident_memory_bytes"), 1 << 20);
   EXPECT_EQ(DirectorySize(dir_.Sub("does-not-exist")), 0u);

@@ -53,13 +53,25 @@ std::string OwnerUrn(LineageSnapshot& snapshot, const std::string& name) {
   return claim.ok() && claim->has_value() ? (*claim)->product_urn : "";
 }
 
-class LineageSnapshotTest : public ::testing::Test {
+// Every test runs twice: neighbours read from RocksDB, and from the store's
+// in-memory graph (loaded before the test starts, then kept up by writes).
+class LineageSnapshotTest : public ::testing::TestWithParam<bool> {
  protected:
-  void SetUp() override {
-    absl::StatusOr<std::unique_ptr<Store>> store =
-        Store::Open({.path = dir_.Sub("db"), .sync_writes = false});
+  void SetUp() override { Open(); }
+
+  void Open() {
+    absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(
+        {.path = dir_.Sub("db"), .sync_writes = false, .lineage_graph_in_memory = GetParam()});
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
+    if (GetParam()) {
+      ASSERT_TRUE(store_->AwaitLineageGraphInMemory(absl::Now() + absl::Seconds(30)));
+    }
+  }
+
+  // The in-memory graph's size; zeros when it is off.
+  InMemoryLineageGraph GraphInMemory() const {
+    return store_->LineageGraphInMemory().value_or(InMemoryLineageGraph{});
   }
 
   // Edges alone append no change (ingest writes them with the records they
@@ -77,7 +89,7 @@ class LineageSnapshotTest : public ::testing::Test {
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(LineageSnapshotTest, FindOwnerAnswersWhatTheStoresLookupAnswers) {
+TEST_P(LineageSnapshotTest, FindOwnerAnswersWhatTheStoresLookupAnswers) {
   Write([](WriteTxn& txn) {
     txn.PutDataset(Record("claimed"));
     txn.PutClaim({kNs, "claimed"}, {"urn:dp:sales:orders", "events"});
@@ -115,7 +127,7 @@ std::vector<std::string> Names(const absl::StatusOr<std::vector<DatasetKey>>& da
   return names;
 }
 
-TEST_F(LineageSnapshotTest, ClaimAliasesAndRecordsAnswerWhatTheStoreAnswers) {
+TEST_P(LineageSnapshotTest, ClaimAliasesAndRecordsAnswerWhatTheStoreAnswers) {
   Write([](WriteTxn& txn) {
     txn.PutDataset(Record("v2", "topic"));
     txn.PutDataset(Record("v1", "topic"));
@@ -142,7 +154,7 @@ TEST_F(LineageSnapshotTest, ClaimAliasesAndRecordsAnswerWhatTheStoreAnswers) {
   EXPECT_FALSE(absent->has_value());
 }
 
-TEST_F(LineageSnapshotTest, OneIteratorServesEverySeekInAnyOrder) {
+TEST_P(LineageSnapshotTest, OneIteratorServesEverySeekInAnyOrder) {
   Write([](WriteTxn& txn) {
     txn.PutDataset(Record("a"));
     txn.PutEdge(Dataset("a"), Job("j1"));
@@ -171,7 +183,7 @@ TEST_F(LineageSnapshotTest, OneIteratorServesEverySeekInAnyOrder) {
   EXPECT_EQ(calls, 1);
 }
 
-TEST_F(LineageSnapshotTest, AScanInsideAnotherScansCallbackLeavesTheOuterScanIntact) {
+TEST_P(LineageSnapshotTest, AScanInsideAnotherScansCallbackLeavesTheOuterScanIntact) {
   Write([](WriteTxn& txn) {
     txn.PutDataset(Record("a"));
     txn.PutEdge(Dataset("a"), Job("j1"));
@@ -197,7 +209,7 @@ TEST_F(LineageSnapshotTest, AScanInsideAnotherScansCallbackLeavesTheOuterScanInt
   }
 }
 
-TEST_F(LineageSnapshotTest, ColumnNeighborsShareTheIterator) {
+TEST_P(LineageSnapshotTest, ColumnNeighborsShareTheIterator) {
   const FieldKey total{{kNs, "orders"}, "total"};
   Write([&](WriteTxn& txn) {
     txn.PutDataset(Record("orders"));
@@ -218,7 +230,7 @@ TEST_F(LineageSnapshotTest, ColumnNeighborsShareTheIterator) {
   EXPECT_EQ(fields, std::vector<std::string>{"revenue.amount"});
 }
 
-TEST_F(LineageSnapshotTest, ReadsTheStateAsOfItsConstruction) {
+TEST_P(LineageSnapshotTest, ReadsTheStateAsOfItsConstruction) {
   Write([](WriteTxn& txn) {
     txn.PutDataset(Record("a"));
     txn.PutEdge(Dataset("a"), Job("j1"));
@@ -241,6 +253,33 @@ TEST_F(LineageSnapshotTest, ReadsTheStateAsOfItsConstruction) {
             (std::vector<std::string>{"j1", "j2"}));
   EXPECT_EQ(OwnerUrn(after, "a"), "urn:dp:sales:orders");
 }
+
+TEST_P(LineageSnapshotTest, AReopenedStoreAnswersFromTheEdgesItLoaded) {
+  Write([](WriteTxn& txn) {
+    txn.PutDataset(Record("a"));
+    txn.PutEdge(Dataset("a"), Job("j1"));
+    txn.PutEdge(Job("j1"), Dataset("b"));
+    txn.PutEdge(Job("j1"), Dataset("b"));
+    txn.PutColumnEdge({{kNs, "a"}, "x"}, {{kNs, "b"}, "y"});  // Column edges stay in RocksDB.
+  });
+  EXPECT_EQ(GraphInMemory().edges, GetParam() ? 2u : 0u);
+  store_.reset();
+  Open();
+  EXPECT_EQ(GraphInMemory().nodes, GetParam() ? 3u : 0u);
+  EXPECT_EQ(GraphInMemory().edges, GetParam() ? 2u : 0u);
+  LineageSnapshot snapshot(*store_);
+  EXPECT_EQ(Neighbors(snapshot, Job("j1"), EdgeDirection::kDownstream),
+            std::vector<std::string>{"b"});
+  EXPECT_EQ(Neighbors(snapshot, Dataset("b"), EdgeDirection::kUpstream),
+            std::vector<std::string>{"j1"});
+  EXPECT_EQ(Neighbors(snapshot, Job("j1"), EdgeDirection::kUpstream),
+            std::vector<std::string>{"a"});
+}
+
+INSTANTIATE_TEST_SUITE_P(Neighbours, LineageSnapshotTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "InMemory" : "RocksDb";
+                         });
 
 }  // namespace
 }  // namespace meshdex::storage

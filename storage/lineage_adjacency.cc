@@ -1,0 +1,76 @@
+#include "storage/lineage_adjacency.h"
+
+#include <algorithm>
+
+namespace meshdex::storage {
+
+uint32_t LineageAdjacency::Intern(absl::string_view bytes) {
+  auto found = ids_.find(bytes);
+  if (found != ids_.end()) return found->second;
+  const uint32_t id = static_cast<uint32_t>(nodes_.size());
+  names_.emplace_back(bytes);
+  ids_.emplace(names_.back(), id);
+  nodes_.emplace_back();
+  return id;
+}
+
+bool LineageAdjacency::Insert(std::vector<Link>& links, Link link) {
+  const absl::string_view name = names_[link.node];
+  // Loading scans keys in order, so most links go at the end.
+  auto at = links.end();
+  if (!links.empty() && names_[links.back().node] >= name) {
+    at = std::lower_bound(links.begin(), links.end(), name,
+                          [&](const Link& l, absl::string_view n) { return names_[l.node] < n; });
+  }
+  if (at != links.end() && at->node == link.node) {
+    at->sequence = std::min(at->sequence, link.sequence);
+    return false;
+  }
+  links.insert(at, link);
+  return true;
+}
+
+void LineageAdjacency::Add(absl::Span<const Edge> edges, uint64_t sequence) {
+  absl::MutexLock lock(&mu_);
+  for (const Edge& edge : edges) {
+    const uint32_t from = Intern(edge.first);
+    const uint32_t to = Intern(edge.second);
+    Insert(nodes_[to].upstream, {from, sequence});
+    if (Insert(nodes_[from].downstream, {to, sequence})) ++edges_;
+  }
+}
+
+void LineageAdjacency::MarkComplete(uint64_t sequence) {
+  absl::MutexLock lock(&mu_);
+  complete_at_ = sequence;
+}
+
+bool LineageAdjacency::AwaitComplete(absl::Time deadline) const {
+  absl::MutexLock lock(&mu_);
+  const auto complete = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return complete_at_.has_value();
+  };
+  return mu_.AwaitWithDeadline(absl::Condition(&complete), deadline);
+}
+
+bool LineageAdjacency::Neighbors(absl::string_view node, EdgeDirection direction,
+                                 uint64_t sequence, std::vector<absl::string_view>* out) const {
+  absl::ReaderMutexLock lock(&mu_);
+  if (!complete_at_ || sequence < *complete_at_) return false;
+  out->clear();
+  auto found = ids_.find(node);
+  if (found == ids_.end()) return true;
+  const Node& links = nodes_[found->second];
+  for (const Link& link :
+       direction == EdgeDirection::kDownstream ? links.downstream : links.upstream) {
+    if (link.sequence <= sequence) out->push_back(names_[link.node]);
+  }
+  return true;
+}
+
+InMemoryLineageGraph LineageAdjacency::size() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return {complete_at_.has_value(), nodes_.size(), edges_};
+}
+
+}  // namespace meshdex::storage

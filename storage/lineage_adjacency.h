@@ -1,0 +1,100 @@
+// LineageAdjacency: the dataset/job lineage graph's edges held in memory, so
+// a walk steps from node to node without a RocksDB seek per node (a seek
+// over the memtable and every level's file cost more than half of a depth-5
+// walk). Column edges stay in RocksDB only.
+//
+// Nodes are the byte encodings of edge keys (keys::NodeBytes); each node's
+// neighbours are kept in byte order, the order a prefix scan of
+// lineage_edges returns them in, so a walk answers the same either way.
+//
+// Visibility: the store never deletes an edge, so the graph only grows. Each
+// edge carries the RocksDB sequence of the first snapshot that holds it, and
+// a reader passes its snapshot's sequence: it sees exactly the edges that
+// snapshot holds. The edges already stored when the store opened are loaded
+// by a scan at one snapshot; until MarkComplete() names that snapshot, and
+// for any reader whose snapshot is older than it, Neighbors() declines and
+// the caller reads RocksDB instead.
+//
+// Memory: per node its bytes, a hash entry and two vectors; 16 bytes per
+// edge and direction.
+//
+// Thread-safety: thread-safe. Writers (the store's commit path and its
+// loader) take a writer lock; readers share a reader lock per call.
+#ifndef MESHDEX_STORAGE_LINEAGE_ADJACENCY_H_
+#define MESHDEX_STORAGE_LINEAGE_ADJACENCY_H_
+
+#include <cstdint>
+#include <deque>
+#include <limits>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "absl/types/span.h"
+#include "storage/store.h"
+
+namespace meshdex::storage {
+
+class LineageAdjacency {
+ public:
+  // A reader that sees every edge added so far (the store's writer, whose
+  // reads see the applied state rather than a snapshot).
+  static constexpr uint64_t kLatest = std::numeric_limits<uint64_t>::max();
+
+  // An edge from -> to, as node bytes.
+  using Edge = std::pair<std::string, std::string>;
+
+  // Adds `edges` (in data-flow direction), visible to readers at `sequence`
+  // or later; an edge already present keeps its earlier sequence.
+  void Add(absl::Span<const Edge> edges, uint64_t sequence);
+
+  // Every edge a snapshot at `sequence` holds has been added: from now on
+  // Neighbors() answers readers at `sequence` or later.
+  void MarkComplete(uint64_t sequence);
+
+  // Replaces `out` with the node bytes of `node`'s neighbours in `direction`
+  // through the edges visible at `sequence`, in byte order, and returns true;
+  // false (and `out` untouched) when the graph cannot answer for that
+  // sequence. The views stay valid as long as this object.
+  bool Neighbors(absl::string_view node, EdgeDirection direction, uint64_t sequence,
+                 std::vector<absl::string_view>* out) const;
+
+  // Waits until MarkComplete() has been called; false at `deadline`.
+  bool AwaitComplete(absl::Time deadline) const;
+
+  // Edges counted once, not per direction.
+  InMemoryLineageGraph size() const;
+
+ private:
+  struct Link {
+    uint32_t node;
+    uint64_t sequence;
+  };
+  struct Node {
+    std::vector<Link> downstream;
+    std::vector<Link> upstream;
+  };
+
+  uint32_t Intern(absl::string_view bytes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Inserts `link` into `links` in the byte order of its node; false when
+  // the node was linked already (its sequence lowered to the earlier one).
+  bool Insert(std::vector<Link>& links, Link link) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  mutable absl::Mutex mu_;
+  // Node bytes by id; a deque so the views into them never move.
+  std::deque<std::string> names_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<absl::string_view, uint32_t> ids_ ABSL_GUARDED_BY(mu_);
+  std::vector<Node> nodes_ ABSL_GUARDED_BY(mu_);
+  size_t edges_ ABSL_GUARDED_BY(mu_) = 0;
+  std::optional<uint64_t> complete_at_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace meshdex::storage
+
+#endif  // MESHDEX_STORAGE_LINEAGE_ADJACENCY_H_
