@@ -38,6 +38,7 @@ std::string RevisionPrefix(absl::string_view urn);
 std::optional<int64_t> RevisionFromKey(absl::string_view key, absl::string_view urn);
 
 // claims: <dataset namespace> '\0' <dataset name> -> <urn> '\0' <port>
+// (the key is the dataset's DatasetKeyBytes, which the owner cache relies on)
 std::string ClaimKey(const DatasetKey& dataset);
 std::string EncodeClaim(const AddressClaim& claim);
 std::optional<AddressClaim> DecodeClaim(absl::string_view value);

@@ -10,6 +10,7 @@
 #include "rocksdb/snapshot.h"
 #include "storage/keys.h"
 #include "storage/lineage_adjacency.h"
+#include "storage/owner_cache.h"
 
 namespace meshdex::storage {
 namespace {
@@ -39,7 +40,10 @@ absl::StatusOr<std::optional<meshdex::v1::DatasetRef>> ClaimDatasetOf(absl::stri
 
 }  // namespace
 
-LineageSnapshot::LineageSnapshot(const Store& store) : store_(store), view_(store.ReadState()) {}
+LineageSnapshot::LineageSnapshot(const Store& store)
+    : store_(store),
+      view_(store.ReadState()),
+      sequence_(view_.pin != nullptr ? view_.pin->GetSequenceNumber() : LineageAdjacency::kLatest) {}
 
 LineageSnapshot::~LineageSnapshot() = default;
 
@@ -61,12 +65,10 @@ absl::Status LineageSnapshot::ScanEdges(absl::string_view prefix,
 
 absl::Status LineageSnapshot::ForEachNeighbor(const LineageNodeKey& node, EdgeDirection direction,
                                               absl::FunctionRef<bool(const LineageNodeKey&)> fn) {
-  const uint64_t sequence =
-      view_.pin != nullptr ? view_.pin->GetSequenceNumber() : LineageAdjacency::kLatest;
   // Its own list, not a member: `fn` may walk further from a neighbour.
   std::vector<absl::string_view> neighbors;
   if (store_.adjacency_ != nullptr &&
-      store_.adjacency_->Neighbors(keys::NodeBytes(node), direction, sequence, &neighbors)) {
+      store_.adjacency_->Neighbors(keys::NodeBytes(node), direction, sequence_, &neighbors)) {
     for (absl::string_view bytes : neighbors) {
       std::optional<LineageNodeKey> neighbor = keys::NodeFromBytes(bytes);
       if (!neighbor) return absl::DataLossError("lineage edges hold a malformed key");
@@ -119,6 +121,18 @@ absl::StatusOr<std::optional<AddressClaim>> LineageSnapshot::FindOwner(const Dat
   if (!claim_dataset.ok()) return claim_dataset.status();
   if (!claim_dataset->has_value()) return std::nullopt;
   return GetClaim({(*claim_dataset)->namespace_(), (*claim_dataset)->name()});
+}
+
+absl::StatusOr<std::string> LineageSnapshot::OwnerUrn(const DatasetKey& dataset) {
+  const std::string key = keys::DatasetKeyBytes(dataset);
+  if (store_.owners_ != nullptr) {
+    if (std::optional<std::string> cached = store_.owners_->Find(key, sequence_)) return *cached;
+  }
+  absl::StatusOr<std::optional<AddressClaim>> claim = FindOwner(dataset);
+  if (!claim.ok()) return claim.status();
+  std::string urn = claim->has_value() ? (*claim)->product_urn : std::string();
+  if (store_.owners_ != nullptr) store_.owners_->Remember(key, sequence_, urn);
+  return urn;
 }
 
 absl::StatusOr<std::vector<DatasetKey>> LineageSnapshot::DatasetsClaimedAs(

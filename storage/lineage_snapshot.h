@@ -59,6 +59,9 @@ class LineageSnapshot {
   // record): the claim on its own identity, else on its claim_dataset;
   // nullopt when neither is claimed or the dataset has no record.
   absl::StatusOr<std::optional<AddressClaim>> FindOwner(const DatasetKey& dataset);
+  // The URN of FindOwner's claim ("" when none), remembered in the store's
+  // owner cache (storage/owner_cache.h) for later reads.
+  absl::StatusOr<std::string> OwnerUrn(const DatasetKey& dataset);
 
   // What Store::DatasetsClaimedAs and Store::GetDataset answer, read in this
   // session (one iterator over lineage_index for every identity asked).
@@ -81,6 +84,8 @@ class LineageSnapshot {
 
   const Store& store_;
   const internal::ReadView view_;
+  // The RocksDB sequence view_ reads at (LineageAdjacency::kLatest without a snapshot).
+  const uint64_t sequence_;
   // Iterators over lineage_edges not in use by a scan: one per level of
   // nesting the walks have needed so far.
   std::vector<std::unique_ptr<rocksdb::Iterator>> idle_edges_;

@@ -13,6 +13,7 @@
 #include "storage/keys.h"
 #include "storage/lineage_adjacency.h"
 #include "storage/lineage_pending.h"
+#include "storage/owner_cache.h"
 #include "storage/store_internal.h"
 
 namespace meshdex::storage {
@@ -20,6 +21,8 @@ namespace {
 
 // Edges the loader adds per lock of the in-memory graph.
 constexpr size_t kLoadChunk = 4096;
+// Owners remembered at most (about 100 bytes each).
+constexpr size_t kOwnerCacheEntries = size_t{1} << 20;
 
 using internal::FromRocks;
 using internal::Parse;
@@ -167,6 +170,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   if (absl::Status status = store->OpenDb(); !status.ok()) return status;
   if (options.lineage_graph_in_memory) {
     store->adjacency_ = std::make_unique<LineageAdjacency>();
+    store->owners_ = std::make_unique<OwnerCache>(kOwnerCacheEntries);
     store->adjacency_loader_ = std::thread([raw = store.get()] { raw->LoadLineageGraph(); });
   }
   return store;
@@ -197,6 +201,18 @@ void Store::LoadLineageGraph() {
   if (!scanned.ok() || !usable) return;
   adjacency_->Add(chunk, 0);
   adjacency_->MarkComplete(at->GetSequenceNumber());
+}
+
+void Store::UpdateInMemoryLineage(const WriteTxn& txn, uint64_t sequence) {
+  if (adjacency_ == nullptr) return;
+  // A dataset's owner follows the claim on its identity, its claim_dataset,
+  // and the claim on that: claims written, datasets written, and datasets
+  // claimed as a claim's identity (claim_touched).
+  for (const auto& [claim_key, claim] : txn.own_claims_) owners_->Changed(claim_key, sequence);
+  if (txn.lineage_ == nullptr) return;
+  adjacency_->Add(txn.lineage_->graph_edges, sequence);
+  for (const std::string& key : txn.lineage_->claim_touched) owners_->Changed(key, sequence);
+  for (const std::string& key : txn.lineage_->datasets.order()) owners_->Changed(key, sequence);
 }
 
 std::optional<InMemoryLineageGraph> Store::LineageGraphInMemory() const {
@@ -453,9 +469,7 @@ absl::StatusOr<uint64_t> Store::Write(absl::FunctionRef<absl::Status(WriteTxn&)>
       }
       const uint64_t written = txn.next_sequence_ - 1;
       std::shared_ptr<const rocksdb::Snapshot> snapshot = TakeSnapshot();
-      if (adjacency_ != nullptr && txn.lineage_ != nullptr) {
-        adjacency_->Add(txn.lineage_->graph_edges, snapshot->GetSequenceNumber());
-      }
+      UpdateInMemoryLineage(txn, snapshot->GetSequenceNumber());
       {
         absl::MutexLock lock(&applied_mu_);
         applied_sequence_ = written;

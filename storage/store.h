@@ -78,6 +78,7 @@ struct ReadView;
 
 class Store;
 class LineageAdjacency;
+class OwnerCache;
 
 struct StoreOptions {
   std::string path;
@@ -89,7 +90,8 @@ struct StoreOptions {
   std::function<absl::Status()> before_wal_sync = nullptr;
   // Keep the dataset/job lineage graph's edges in memory too, loaded in the
   // background after open (storage/lineage_adjacency.h), so walks need no
-  // RocksDB seek per node. Off: walks read RocksDB only.
+  // RocksDB seek per node, and remember the owners walks found
+  // (storage/owner_cache.h). Off: walks read RocksDB only.
   bool lineage_graph_in_memory = true;
 };
 
@@ -426,6 +428,8 @@ class Store : public ChangeLog {
   // Adds the graph edges stored as of now to adjacency_ and marks it
   // complete (runs on adjacency_loader_; gives up early when closing_).
   void LoadLineageGraph();
+  // Tells adjacency_ and owners_ what `txn` wrote, visible from `sequence`.
+  void UpdateInMemoryLineage(const WriteTxn& txn, uint64_t sequence);
 
   const StoreOptions options_;
   rocksdb::DB* db_ = nullptr;
@@ -469,6 +473,8 @@ class Store : public ChangeLog {
   // batch's edges after applying it, before readers can see its snapshot.
   std::unique_ptr<LineageAdjacency> adjacency_;
   std::thread adjacency_loader_;
+  // Null with adjacency_; told of every write's owner changes the same way.
+  std::unique_ptr<OwnerCache> owners_;
   std::atomic<bool> closing_{false};
 };
 

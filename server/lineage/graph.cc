@@ -150,10 +150,9 @@ class Owners {
   absl::StatusOr<std::string> Of(const DatasetKey& dataset) {
     auto cached = cache_.find(dataset);
     if (cached != cache_.end()) return cached->second;
-    absl::StatusOr<std::optional<storage::AddressClaim>> claim = snapshot_.FindOwner(dataset);
-    if (!claim.ok()) return claim.status();
-    std::string urn = claim->has_value() ? (*claim)->product_urn : std::string();
-    cache_.emplace(dataset, urn);
+    absl::StatusOr<std::string> urn = snapshot_.OwnerUrn(dataset);
+    if (!urn.ok()) return urn.status();
+    cache_.emplace(dataset, *urn);
     return urn;
   }
 

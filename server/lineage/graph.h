@@ -33,7 +33,9 @@
 // Reads: one storage::LineageSnapshot per query, so a walk's adjacency and
 // owners are those of one instant however many nodes it visits (PRODUCT
 // level reads a product's datasets beside it, from the store's latest
-// state); each node is read once.
+// state); each node is read once, its neighbours from the store's in-memory
+// graph and its owner from the store's owner cache when they can answer for
+// that instant (storage/lineage_adjacency.h, storage/owner_cache.h).
 //
 // Thread-safety: free functions reading the store.
 #ifndef MESHDEX_SERVER_LINEAGE_GRAPH_H_

@@ -21,6 +21,11 @@ TEST(KeysTest, RevisionKeysSortByRevisionWithinUrn) {
   EXPECT_EQ(RevisionFromKey(RevisionKey("urn:dp:a:b", 77), "urn:dp:a:c"), std::nullopt);
 }
 
+TEST(KeysTest, AClaimIsKeyedByItsDatasetsKeyBytes) {
+  const DatasetKey dataset{"kafka://broker:9092", "orders"};
+  EXPECT_EQ(ClaimKey(dataset), DatasetKeyBytes(dataset));
+}
+
 TEST(KeysTest, ClaimsRoundTrip) {
   AddressClaim claim{"urn:dp:logistics:shipments", "events"};
   std::optional<AddressClaim> decoded = DecodeClaim(EncodeClaim(claim));

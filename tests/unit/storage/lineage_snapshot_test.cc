@@ -254,6 +254,59 @@ TEST_P(LineageSnapshotTest, ReadsTheStateAsOfItsConstruction) {
   EXPECT_EQ(OwnerUrn(after, "a"), "urn:dp:sales:orders");
 }
 
+// OwnerUrn, which the store's owner cache answers once a walk has read an owner.
+std::string RememberedOwner(LineageSnapshot& snapshot, const std::string& name) {
+  absl::StatusOr<std::string> urn = snapshot.OwnerUrn({kNs, name});
+  EXPECT_TRUE(urn.ok()) << urn.status();
+  return urn.value_or("<error>");
+}
+
+TEST_P(LineageSnapshotTest, RememberedOwnersFollowEveryOwnershipChange) {
+  Write([](WriteTxn& txn) {
+    txn.PutDataset(Record("orders"));
+    txn.PutClaim({kNs, "orders"}, {"urn:dp:sales:orders", "out"});
+    txn.PutDataset(Record("alias", "topic"));
+    txn.PutClaim({kNs, "topic"}, {"urn:dp:sales:topic", "out"});
+    txn.PutClaim({kNs, "no-record"}, {"urn:dp:ops:bare", "out"});
+    txn.PutDataset(Record("plain"));
+  });
+  const std::vector<std::string> names = {"orders", "alias", "no-record", "plain"};
+  auto owners = [&](LineageSnapshot& snapshot) {
+    std::vector<std::string> urns;
+    for (const std::string& name : names) urns.push_back(RememberedOwner(snapshot, name));
+    return urns;
+  };
+  const std::vector<std::string> first = {"urn:dp:sales:orders", "urn:dp:sales:topic",
+                                          "urn:dp:ops:bare", ""};
+  auto before = std::make_unique<LineageSnapshot>(*store_);
+  EXPECT_EQ(owners(*before), first);
+  {
+    LineageSnapshot again(*store_);  // Answered from the cache when it is on.
+    EXPECT_EQ(owners(again), first);
+  }
+
+  Write([](WriteTxn& txn) {
+    txn.PutClaim({kNs, "orders"}, {"urn:dp:finance:orders", "out"});  // Its own claim moves.
+    txn.PutClaim({kNs, "topic"}, {"urn:dp:finance:topic", "out"});    // The claim it follows moves.
+    txn.ReleaseClaim({kNs, "no-record"});
+  });
+  {
+    LineageSnapshot after(*store_);
+    EXPECT_EQ(owners(after), (std::vector<std::string>{"urn:dp:finance:orders",
+                                                       "urn:dp:finance:topic", "", ""}));
+  }
+  EXPECT_EQ(owners(*before), first);  // An older snapshot keeps its owners.
+  before.reset();
+
+  Write([](WriteTxn& txn) {
+    txn.PutDataset(Record("alias"));           // No claim_dataset any more.
+    txn.PutDataset(Record("plain", "topic"));  // Now follows the claim on "topic".
+  });
+  LineageSnapshot last(*store_);
+  EXPECT_EQ(owners(last), (std::vector<std::string>{"urn:dp:finance:orders", "",
+                                                    "", "urn:dp:finance:topic"}));
+}
+
 TEST_P(LineageSnapshotTest, AReopenedStoreAnswersFromTheEdgesItLoaded) {
   Write([](WriteTxn& txn) {
     txn.PutDataset(Record("a"));
