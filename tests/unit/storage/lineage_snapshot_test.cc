@@ -59,12 +59,13 @@ class LineageSnapshotTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override { Open(); }
 
-  void Open() {
+  // Opens the store; `wait`: until its in-memory graph is loaded.
+  void Open(bool wait = true) {
     absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(
         {.path = dir_.Sub("db"), .sync_writes = false, .lineage_graph_in_memory = GetParam()});
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
-    if (GetParam()) {
+    if (GetParam() && wait) {
       ASSERT_TRUE(store_->AwaitLineageGraphInMemory(absl::Now() + absl::Seconds(30)));
     }
   }
@@ -327,6 +328,55 @@ TEST_P(LineageSnapshotTest, AReopenedStoreAnswersFromTheEdgesItLoaded) {
             std::vector<std::string>{"j1"});
   EXPECT_EQ(Neighbors(snapshot, Job("j1"), EdgeDirection::kUpstream),
             std::vector<std::string>{"a"});
+}
+
+TEST_P(LineageSnapshotTest, WritesWhileTheGraphLoadsEndUpInIt) {
+  // Enough edges that the load is likely still running when the writes below start.
+  constexpr int kBatches = 10;
+  constexpr int kFanOut = 1000;
+  for (int batch = 0; batch < kBatches; ++batch) {
+    Write([&](WriteTxn& txn) {
+      txn.PutDataset(Record("in" + std::to_string(batch)));
+      for (int i = 0; i < kFanOut; ++i) {
+        txn.PutEdge(Dataset("in" + std::to_string(batch)), Job("j" + std::to_string(i)));
+      }
+    });
+  }
+  store_.reset();
+  Open(/*wait=*/false);
+  for (int i = 0; i < 20; ++i) {
+    Write([&](WriteTxn& txn) {
+      txn.PutDataset(Record("late" + std::to_string(i)));
+      txn.PutEdge(Dataset("in0"), Job("late" + std::to_string(i)));
+      txn.PutEdge(Job("j" + std::to_string(i)), Dataset("late" + std::to_string(i)));
+    });
+  }
+  if (GetParam()) {
+    ASSERT_TRUE(store_->AwaitLineageGraphInMemory(absl::Now() + absl::Seconds(30)));
+    EXPECT_EQ(GraphInMemory().edges, kBatches * kFanOut + 40u);
+  }
+  LineageSnapshot snapshot(*store_);
+  // Every neighbour list as RocksDB holds it (Store reads RocksDB only).
+  auto stored = [&](const LineageNodeKey& node, EdgeDirection direction) {
+    std::vector<std::string> names;
+    EXPECT_TRUE(store_
+                    ->ForEachNeighbor(node, direction,
+                                      [&](const LineageNodeKey& next) {
+                                        names.push_back(next.name);
+                                        return true;
+                                      })
+                    .ok());
+    return names;
+  };
+  std::vector<LineageNodeKey> nodes = {Dataset("in0"), Dataset("in9"), Job("j0"), Job("j19"),
+                                       Job("j999"), Dataset("late0"), Dataset("late19"),
+                                       Job("late7")};
+  for (const LineageNodeKey& node : nodes) {
+    for (EdgeDirection direction : {EdgeDirection::kDownstream, EdgeDirection::kUpstream}) {
+      EXPECT_EQ(Neighbors(snapshot, node, direction), stored(node, direction)) << node.name;
+    }
+  }
+  EXPECT_EQ(Neighbors(snapshot, Dataset("in0"), EdgeDirection::kDownstream).size(), kFanOut + 20u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Neighbours, LineageSnapshotTest, ::testing::Bool(),
