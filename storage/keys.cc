@@ -106,6 +106,12 @@ std::optional<std::vector<absl::string_view>> SplitParts(absl::string_view bytes
   return parts;
 }
 
+// A node's bytes (AppendNode): a kind, then exactly one separator.
+bool IsNodeBytes(absl::string_view bytes) {
+  return !bytes.empty() && (bytes.front() == 'd' || bytes.front() == 'j') &&
+         std::count(bytes.begin(), bytes.end(), kSeparator) == 1;
+}
+
 absl::string_view AfterPrefix(absl::string_view key, absl::string_view prefix) {
   if (key.substr(0, prefix.size()) != prefix) return absl::string_view();
   return key.substr(prefix.size());
@@ -131,8 +137,10 @@ std::optional<JobKey> JobKeyFromBytes(absl::string_view key) {
   return JobKey{std::string((*parts)[0]), std::string((*parts)[1])};
 }
 
+std::string EdgesPrefix(EdgeDirection direction) { return std::string(1, EdgeTag(direction)); }
+
 std::string EdgePrefix(EdgeDirection direction, const LineageNodeKey& node) {
-  std::string key(1, EdgeTag(direction));
+  std::string key = EdgesPrefix(direction);
   AppendNode(node, &key);
   key.push_back(kSeparator);
   return key;
@@ -150,38 +158,20 @@ std::string NodeBytes(const LineageNodeKey& node) {
   return bytes;
 }
 
-// What NodeFromBytes accepts, checked without copying.
-bool IsNodeBytes(absl::string_view bytes) {
-  return !bytes.empty() && (bytes.front() == 'd' || bytes.front() == 'j') &&
-         std::count(bytes.begin(), bytes.end(), kSeparator) == 1;
-}
-
 std::optional<LineageNodeKey> NodeFromBytes(absl::string_view bytes) {
-  if (bytes.empty()) return std::nullopt;
-  LineageNodeKey node;
-  if (bytes.front() == 'd') {
-    node.kind = LineageNodeKey::Kind::kDataset;
-  } else if (bytes.front() == 'j') {
-    node.kind = LineageNodeKey::Kind::kJob;
-  } else {
-    return std::nullopt;
-  }
-  std::optional<std::vector<absl::string_view>> parts = SplitParts(bytes.substr(1), 2);
-  if (!parts) return std::nullopt;
-  node.ns = std::string((*parts)[0]);
-  node.name = std::string((*parts)[1]);
-  return node;
+  if (!IsNodeBytes(bytes)) return std::nullopt;
+  const size_t split = bytes.find(kSeparator);
+  return LineageNodeKey{bytes.front() == 'd' ? LineageNodeKey::Kind::kDataset
+                                             : LineageNodeKey::Kind::kJob,
+                        std::string(bytes.substr(1, split - 1)), std::string(bytes.substr(split + 1))};
 }
 
 std::optional<LineageNodeKey> EdgeNeighbor(absl::string_view key, absl::string_view prefix) {
   return NodeFromBytes(AfterPrefix(key, prefix));
 }
 
-std::optional<EdgeNodes> SplitEdgeKey(absl::string_view key) {
-  if (key.empty() || (key.front() != EdgeTag(EdgeDirection::kDownstream) &&
-                      key.front() != EdgeTag(EdgeDirection::kUpstream))) {
-    return std::nullopt;
-  }
+std::optional<EdgeNodes> SplitEdgeKey(EdgeDirection direction, absl::string_view key) {
+  if (key.empty() || key.front() != EdgeTag(direction)) return std::nullopt;
   key.remove_prefix(1);
   // The first node holds one separator (namespace, name); the next ends it.
   const size_t inner = key.find(kSeparator);

@@ -72,15 +72,15 @@ std::optional<LineageNodeKey> EdgeNeighbor(absl::string_view key, absl::string_v
 // A node as it appears in edge keys (<kind> <namespace> '\0' <name>), and back.
 std::string NodeBytes(const LineageNodeKey& node);
 std::optional<LineageNodeKey> NodeFromBytes(absl::string_view bytes);
-// The two node encodings of a graph edge key of either direction (first the
-// node the key is listed under); nullopt for any other key.
+// The two node encodings in a graph edge key of `direction` (first the node
+// the key is listed under); nullopt for any other key.
 struct EdgeNodes {
   absl::string_view node;
   absl::string_view neighbor;
 };
-std::optional<EdgeNodes> SplitEdgeKey(absl::string_view key);
-// Every downstream graph edge key starts with this.
-inline constexpr char kDownstreamEdgesPrefix[] = "D";
+std::optional<EdgeNodes> SplitEdgeKey(EdgeDirection direction, absl::string_view key);
+// The prefix every graph edge key of `direction` starts with.
+std::string EdgesPrefix(EdgeDirection direction);
 std::string ColumnEdgeKey(EdgeDirection direction, const FieldKey& from, const FieldKey& to);
 std::string ColumnEdgePrefix(EdgeDirection direction, const FieldKey& field);
 // Prefix of the column edges of all fields of `dataset` in `direction`.

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "storage/keys.h"
+
 namespace meshdex::storage {
 
 uint32_t LineageAdjacency::Intern(absl::string_view bytes) {
@@ -30,11 +32,17 @@ bool LineageAdjacency::Insert(std::vector<Link>& links, Link link) {
   return true;
 }
 
-void LineageAdjacency::Add(absl::Span<const Edge> edges, uint64_t sequence) {
+void LineageAdjacency::Add(absl::Span<const std::string> downstream_keys, uint64_t sequence) {
   absl::MutexLock lock(&mu_);
-  for (const Edge& edge : edges) {
-    const uint32_t from = Intern(edge.first);
-    const uint32_t to = Intern(edge.second);
+  if (malformed_) return;
+  for (const std::string& key : downstream_keys) {
+    std::optional<keys::EdgeNodes> edge = keys::SplitEdgeKey(EdgeDirection::kDownstream, key);
+    if (!edge) {
+      malformed_ = true;
+      return;
+    }
+    const uint32_t from = Intern(edge->node);
+    const uint32_t to = Intern(edge->neighbor);
     Insert(nodes_[to].upstream, {from, sequence});
     if (Insert(nodes_[from].downstream, {to, sequence})) ++edges_;
   }
@@ -56,7 +64,7 @@ bool LineageAdjacency::AwaitComplete(absl::Time deadline) const {
 bool LineageAdjacency::Neighbors(absl::string_view node, EdgeDirection direction,
                                  uint64_t sequence, std::vector<absl::string_view>* out) const {
   absl::ReaderMutexLock lock(&mu_);
-  if (!complete_at_ || sequence < *complete_at_) return false;
+  if (malformed_ || !complete_at_ || sequence < *complete_at_) return false;
   out->clear();
   auto found = ids_.find(node);
   if (found == ids_.end()) return true;
@@ -70,7 +78,7 @@ bool LineageAdjacency::Neighbors(absl::string_view node, EdgeDirection direction
 
 InMemoryLineageGraph LineageAdjacency::size() const {
   absl::ReaderMutexLock lock(&mu_);
-  return {complete_at_.has_value(), nodes_.size(), edges_};
+  return {complete_at_.has_value() && !malformed_, nodes_.size(), edges_};
 }
 
 }  // namespace meshdex::storage

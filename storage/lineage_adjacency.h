@@ -28,7 +28,6 @@
 #include <limits>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -47,12 +46,12 @@ class LineageAdjacency {
   // reads see the applied state rather than a snapshot).
   static constexpr uint64_t kLatest = std::numeric_limits<uint64_t>::max();
 
-  // An edge from -> to, as node bytes.
-  using Edge = std::pair<std::string, std::string>;
-
-  // Adds `edges` (in data-flow direction), visible to readers at `sequence`
-  // or later; an edge already present keeps its earlier sequence.
-  void Add(absl::Span<const Edge> edges, uint64_t sequence);
+  // Adds the edges of `downstream_keys` (lineage_edges keys of direction
+  // kDownstream, keys::EdgeKey), visible to readers at `sequence` or later;
+  // an edge already present keeps its earlier sequence. A key that is not
+  // one leaves the graph declining every reader from then on (walks read
+  // RocksDB, which reports the key).
+  void Add(absl::Span<const std::string> downstream_keys, uint64_t sequence);
 
   // Every edge a snapshot at `sequence` holds has been added: from now on
   // Neighbors() answers readers at `sequence` or later.
@@ -93,6 +92,7 @@ class LineageAdjacency {
   std::vector<Node> nodes_ ABSL_GUARDED_BY(mu_);
   size_t edges_ ABSL_GUARDED_BY(mu_) = 0;
   std::optional<uint64_t> complete_at_ ABSL_GUARDED_BY(mu_);
+  bool malformed_ ABSL_GUARDED_BY(mu_) = false;  // Add() met a key it could not split.
 };
 
 }  // namespace meshdex::storage

@@ -10,7 +10,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -52,8 +51,8 @@ struct LineagePending {
   absl::flat_hash_set<std::string> claim_touched_set;
   // Edge and event keys already in the batch.
   absl::flat_hash_set<std::string> edges;
-  // The batch's dataset/job edges as node bytes (from, to), in put order.
-  std::vector<std::pair<std::string, std::string>> graph_edges;
+  // The batch's dataset/job edges: their downstream keys, in put order.
+  std::vector<std::string> graph_edges;
   absl::flat_hash_set<std::string> events;
 };
 

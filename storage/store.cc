@@ -183,22 +183,18 @@ void Store::LoadLineageGraph() {
   options.snapshot = at.get();
   options.fill_cache = false;  // One pass over every edge; keep the cache for reads.
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, lineage_edges_));
-  std::vector<LineageAdjacency::Edge> chunk;
-  bool usable = true;
-  absl::Status scanned =
-      internal::ScanKeys(*it, keys::kDownstreamEdgesPrefix, [&](absl::string_view key) {
-        std::optional<keys::EdgeNodes> nodes = keys::SplitEdgeKey(key);
-        // A malformed key leaves walks on RocksDB, which report it.
-        usable = nodes.has_value() && !closing_.load(std::memory_order_relaxed);
-        if (!usable) return false;
-        chunk.emplace_back(nodes->node, nodes->neighbor);
+  std::vector<std::string> chunk;
+  absl::Status scanned = internal::ScanKeys(
+      *it, keys::EdgesPrefix(EdgeDirection::kDownstream), [&](absl::string_view key) {
+        if (closing_.load(std::memory_order_relaxed)) return false;
+        chunk.emplace_back(key);
         if (chunk.size() == kLoadChunk) {
           adjacency_->Add(chunk, 0);
           chunk.clear();
         }
         return true;
       });
-  if (!scanned.ok() || !usable) return;
+  if (!scanned.ok() || closing_.load()) return;
   adjacency_->Add(chunk, 0);
   adjacency_->MarkComplete(at->GetSequenceNumber());
 }

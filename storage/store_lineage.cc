@@ -151,7 +151,7 @@ void WriteTxn::PutEdge(const LineageNodeKey& from, const LineageNodeKey& to) {
   batch_->Put(store_.lineage_edges_, down, rocksdb::Slice());
   batch_->Put(store_.lineage_edges_, keys::EdgeKey(EdgeDirection::kUpstream, to, from),
               rocksdb::Slice());
-  pending.graph_edges.emplace_back(keys::NodeBytes(from), keys::NodeBytes(to));
+  pending.graph_edges.push_back(std::move(down));
 }
 
 void WriteTxn::PutColumnEdge(const FieldKey& from, const FieldKey& to) {
