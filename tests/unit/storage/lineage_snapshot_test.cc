@@ -36,10 +36,13 @@ LineageDataset Record(const std::string& name, const std::string& claim_name = "
   return dataset;
 }
 
-std::vector<std::string> Neighbors(LineageSnapshot& snapshot, const LineageNodeKey& node,
+// Neighbour names read through `reader`: a LineageSnapshot, or the Store
+// itself (which reads RocksDB only).
+template <typename Reader>
+std::vector<std::string> Neighbors(Reader& reader, const LineageNodeKey& node,
                                    EdgeDirection direction) {
   std::vector<std::string> names;
-  absl::Status status = snapshot.ForEachNeighbor(node, direction, [&](const LineageNodeKey& next) {
+  absl::Status status = reader.ForEachNeighbor(node, direction, [&](const LineageNodeKey& next) {
     names.push_back(next.name);
     return true;
   });
@@ -356,24 +359,13 @@ TEST_P(LineageSnapshotTest, WritesWhileTheGraphLoadsEndUpInIt) {
     EXPECT_EQ(GraphInMemory().edges, kBatches * kFanOut + 40u);
   }
   LineageSnapshot snapshot(*store_);
-  // Every neighbour list as RocksDB holds it (Store reads RocksDB only).
-  auto stored = [&](const LineageNodeKey& node, EdgeDirection direction) {
-    std::vector<std::string> names;
-    EXPECT_TRUE(store_
-                    ->ForEachNeighbor(node, direction,
-                                      [&](const LineageNodeKey& next) {
-                                        names.push_back(next.name);
-                                        return true;
-                                      })
-                    .ok());
-    return names;
-  };
   std::vector<LineageNodeKey> nodes = {Dataset("in0"), Dataset("in9"), Job("j0"), Job("j19"),
                                        Job("j999"), Dataset("late0"), Dataset("late19"),
                                        Job("late7")};
   for (const LineageNodeKey& node : nodes) {
     for (EdgeDirection direction : {EdgeDirection::kDownstream, EdgeDirection::kUpstream}) {
-      EXPECT_EQ(Neighbors(snapshot, node, direction), stored(node, direction)) << node.name;
+      EXPECT_EQ(Neighbors(snapshot, node, direction), Neighbors(*store_, node, direction))
+          << node.name;
     }
   }
   EXPECT_EQ(Neighbors(snapshot, Dataset("in0"), EdgeDirection::kDownstream).size(), kFanOut + 20u);
