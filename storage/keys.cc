@@ -270,6 +270,21 @@ std::string PolicyKey(absl::string_view domain, absl::string_view name) {
 
 std::string GovernanceStatusKey(absl::string_view urn) { return absl::StrCat("s", urn); }
 
+std::string EncodeCounts(const EntityCounts& counts) {
+  std::string value;
+  AppendBigEndian64(counts.products, &value);
+  AppendBigEndian64(counts.datasets, &value);
+  return value;
+}
+
+std::optional<EntityCounts> DecodeCounts(absl::string_view value) {
+  if (value.size() != 16) return std::nullopt;
+  std::optional<uint64_t> products = ReadBigEndian64(value.substr(0, 8));
+  std::optional<uint64_t> datasets = ReadBigEndian64(value.substr(8));
+  if (!products || !datasets) return std::nullopt;
+  return EntityCounts{*products, *datasets};
+}
+
 std::string EncodeMarker(uint64_t sequence) {
   std::string value;
   AppendBigEndian64(sequence, &value);

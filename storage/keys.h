@@ -28,6 +28,12 @@ inline constexpr char kPoliciesFamily[] = "policies";
 inline constexpr char kGovernanceFamily[] = "governance";
 inline constexpr char kAuditFamily[] = "audit";
 
+// The default family holds store-wide records:
+//   kCountsKey -> <products:be64> <datasets:be64>, kept by every write.
+inline constexpr char kCountsKey[] = "counts";
+std::string EncodeCounts(const EntityCounts& counts);
+std::optional<EntityCounts> DecodeCounts(absl::string_view value);
+
 // products: <urn>
 std::string ProductKey(absl::string_view urn);
 

@@ -41,6 +41,9 @@ class PendingRecords {
 
 struct LineagePending {
   PendingRecords<meshdex::v1::LineageDataset> datasets;
+  // Whether the committed state holds a dataset (key bytes), as read: a
+  // pending dataset it lacks is new (the store's dataset count).
+  absl::flat_hash_map<std::string, bool> committed_datasets;
   PendingRecords<meshdex::v1::LineageJob> jobs;
   PendingRecords<meshdex::v1::RunRecord> runs;
   // Sort time of each pending run as committed (nullopt: a new run), so the

@@ -59,6 +59,7 @@ absl::StatusOr<std::optional<DataProduct>> WriteTxn::GetProduct(absl::string_vie
   absl::StatusOr<std::optional<std::string>> bytes =
       store_.Read(store_.products_, keys::ProductKey(urn));
   if (!bytes.ok()) return bytes.status();
+  committed_products_.insert_or_assign(std::string(urn), bytes->has_value());
   if (!bytes->has_value()) return std::nullopt;
   absl::StatusOr<DataProduct> product = Parse<DataProduct>(**bytes, "products");
   if (!product.ok()) return product.status();
@@ -127,6 +128,12 @@ void WriteTxn::ReleaseClaim(const DatasetKey& dataset) {
   std::string key = keys::ClaimKey(dataset);
   batch_->Delete(store_.claims_, key);
   own_claims_.emplace_back(std::move(key), std::nullopt);
+}
+
+absl::Status WriteTxn::Finish() {
+  if (!deferred_error_.ok()) return deferred_error_;
+  if (absl::Status lineage = FinishLineage(); !lineage.ok()) return lineage;
+  return FinishCounts();
 }
 
 void WriteTxn::AppendChange(ChangeEvent::Type type, absl::string_view urn, int64_t revision) {
@@ -255,6 +262,7 @@ absl::Status Store::OpenDb() {
     // A store that cannot be opened is reported, never silently reset.
     return FromRocks(status, absl::StrCat("opening store at ", options_.path));
   }
+  meta_ = handles_[0];
   products_ = handles_[1];
   revisions_ = handles_[2];
   claims_ = handles_[3];
@@ -269,6 +277,7 @@ absl::Status Store::OpenDb() {
   governance_ = handles_[12];
   audit_ = handles_[13];
   if (absl::Status recovered = RecoverAuditCounter(); !recovered.ok()) return recovered;
+  if (absl::Status counted = LoadCounts(); !counted.ok()) return counted;
 
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), changelog_));
   it->SeekToLast();
@@ -406,9 +415,6 @@ absl::StatusOr<uint64_t> Store::CountKeys(rocksdb::ColumnFamilyHandle* cf,
   return count;
 }
 
-absl::StatusOr<uint64_t> Store::CountProducts() const { return CountKeys(products_, "products"); }
-
-absl::StatusOr<uint64_t> Store::CountDatasets() const { return CountKeys(datasets_, "datasets"); }
 
 absl::StatusOr<uint64_t> Store::Checkpoint(const std::string& dir) const {
   // Read before the checkpoint: every write published by then is inside it.
@@ -466,6 +472,7 @@ absl::StatusOr<uint64_t> Store::Write(absl::FunctionRef<absl::Status(WriteTxn&)>
       const uint64_t written = txn.next_sequence_ - 1;
       std::shared_ptr<const rocksdb::Snapshot> snapshot = TakeSnapshot();
       UpdateInMemoryLineage(txn, snapshot->GetSequenceNumber());
+      if (txn.counts_after_) counts_ = *txn.counts_after_;
       {
         absl::MutexLock lock(&applied_mu_);
         applied_sequence_ = written;

@@ -11,7 +11,9 @@
 // policies by domain and name; their revisions share `revisions` under the
 // policy URN) and governance (each current product's computed governance
 // status, and the markers of policy re-evaluation); audit (the audit log of
-// requests, outside the change log). Key encodings live in keys.h only.
+// requests, outside the change log); the default family holds the counts of
+// products and datasets, which every write that changes them keeps exact in
+// its own batch. Key encodings live in keys.h only.
 //
 // Invariants:
 //  * One commit path: every write runs through Write(), which turns the
@@ -52,6 +54,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/hash/hash.h"
 #include "absl/status/status.h"
@@ -101,6 +104,12 @@ struct InMemoryLineageGraph {
   bool complete = false;
   size_t nodes = 0;
   size_t edges = 0;
+};
+
+// How many current products and lineage datasets the store holds.
+struct EntityCounts {
+  uint64_t products = 0;
+  uint64_t datasets = 0;
 };
 
 // An OpenLineage dataset identity, the key of an address claim.
@@ -248,9 +257,14 @@ class WriteTxn {
   ~WriteTxn();
   void AppendChange(meshdex::v1::ChangeEvent::Type type, absl::string_view urn, int64_t revision);
   void TouchDatasetsClaimedAs(const DatasetKey& identity);
-  // Adds the buffered lineage records and their change records to the batch.
+  // Adds the buffered lineage records and the entity counts to the batch.
   // Fails with the first error a void method met (nothing is written then).
   absl::Status Finish();
+  // Adds the buffered lineage records and their change records.
+  absl::Status FinishLineage();
+  // Adds the store's entity counts as this transaction leaves them, when it
+  // changes them (counts_after_).
+  absl::Status FinishCounts() ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_.write_mu_);
 
   Store& store_;
   std::unique_ptr<rocksdb::WriteBatch> batch_;
@@ -259,6 +273,10 @@ class WriteTxn {
   // Own writes, so reads inside the transaction see them (URN -> state;
   // nullopt marks a delete).
   std::vector<std::pair<std::string, std::optional<meshdex::v1::DataProduct>>> own_products_;
+  // Whether the committed state holds a product (URN), as GetProduct read it.
+  absl::flat_hash_map<std::string, bool> committed_products_;
+  // The counts once this transaction is applied; unset when it leaves them.
+  std::optional<EntityCounts> counts_after_;
   std::vector<std::pair<std::string, std::optional<AddressClaim>>> own_claims_;
   // Own policy writes (policy key -> state; nullopt marks a delete).
   std::vector<std::pair<std::string, std::optional<meshdex::v1::Policy>>> own_policies_;
@@ -294,10 +312,11 @@ class Store : public ChangeLog {
                                                                int64_t after_revision,
                                                                size_t limit) const;
   absl::StatusOr<std::optional<AddressClaim>> GetClaim(const DatasetKey& dataset) const;
-  // Number of current (not deleted) products; exact, by scan.
+  // Current (not deleted) products and lineage datasets: exact, kept by
+  // every write (one read, not a scan).
+  absl::StatusOr<EntityCounts> Counts() const;
+  // Counts().products.
   absl::StatusOr<uint64_t> CountProducts() const;
-  // Number of lineage datasets; exact, by scan.
-  absl::StatusOr<uint64_t> CountDatasets() const;
 
   // Writes a consistent, openable copy of the whole store (a RocksDB
   // checkpoint: hard links where possible) into `dir`, which must not exist.
@@ -425,6 +444,9 @@ class Store : public ChangeLog {
   absl::Status MakeDurable(uint64_t sequence);
   // Continues the audit counter after the newest stored entry's.
   absl::Status RecoverAuditCounter();
+  // Reads the stored entity counts into counts_; a store written before
+  // they were kept is counted once, by scan, and the counts stored.
+  absl::Status LoadCounts();
   // Adds the graph edges stored as of now to adjacency_ and marks it
   // complete (runs on adjacency_loader_; gives up early when closing_).
   void LoadLineageGraph();
@@ -434,6 +456,7 @@ class Store : public ChangeLog {
   const StoreOptions options_;
   rocksdb::DB* db_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  rocksdb::ColumnFamilyHandle* meta_ = nullptr;  // The default family (keys.h).
   rocksdb::ColumnFamilyHandle* products_ = nullptr;
   rocksdb::ColumnFamilyHandle* revisions_ = nullptr;
   rocksdb::ColumnFamilyHandle* claims_ = nullptr;
@@ -450,6 +473,8 @@ class Store : public ChangeLog {
 
   // Serialises writers; held across the callback and applying its batch.
   absl::Mutex write_mu_;
+  // The entity counts as of the newest applied write.
+  EntityCounts counts_ ABSL_GUARDED_BY(write_mu_);
   // The newest applied write (not necessarily durable) and its snapshot.
   // Lock order: write_mu_, sync_mu_, then applied_mu_, then seq_mu_.
   mutable absl::Mutex applied_mu_;

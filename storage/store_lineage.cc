@@ -100,8 +100,11 @@ void WriteTxn::PutLineageEvent(absl::string_view key, absl::string_view event_js
 
 absl::StatusOr<std::optional<LineageDataset>> WriteTxn::GetDataset(const DatasetKey& dataset) {
   const std::string key = keys::DatasetKeyBytes(dataset);
-  if (const LineageDataset* own = Pending(lineage_).datasets.Find(key)) return *own;
-  return store_.GetDataset(dataset);
+  LineagePending& pending = Pending(lineage_);
+  if (const LineageDataset* own = pending.datasets.Find(key)) return *own;
+  absl::StatusOr<std::optional<LineageDataset>> committed = store_.GetDataset(dataset);
+  if (committed.ok()) pending.committed_datasets.insert_or_assign(key, committed->has_value());
+  return committed;
 }
 
 void WriteTxn::PutDataset(const LineageDataset& dataset) {
@@ -183,8 +186,7 @@ void WriteTxn::TouchDatasetsClaimedAs(const DatasetKey& identity) {
   }
 }
 
-absl::Status WriteTxn::Finish() {
-  if (!deferred_error_.ok()) return deferred_error_;
+absl::Status WriteTxn::FinishLineage() {
   if (lineage_ == nullptr) return absl::OkStatus();
   const LineagePending& pending = *lineage_;
   for (const std::string& key : pending.datasets.order()) {

@@ -18,17 +18,15 @@ grpc::Status AdminService::GetStats(grpc::ServerContext* context,
       !denied.ok()) {
     return denied;
   }
-  absl::StatusOr<uint64_t> products = store_.CountProducts();
-  if (!products.ok()) return ToGrpcStatus(products.status());
-  absl::StatusOr<uint64_t> datasets = store_.CountDatasets();
-  if (!datasets.ok()) return ToGrpcStatus(datasets.status());
+  absl::StatusOr<storage::EntityCounts> counts = store_.Counts();
+  if (!counts.ok()) return ToGrpcStatus(counts.status());
   // Applied first: the store's sequence read after it is never behind it.
   const uint64_t applied = follower_.AppliedSequence();
   const uint64_t last = store_.LastSequence();
   response->set_version(server::BuildVersion());
   response->set_uptime_seconds(absl::ToInt64Seconds(absl::Now() - started_));
-  response->set_products(static_cast<int64_t>(*products));
-  response->set_datasets(static_cast<int64_t>(*datasets));
+  response->set_products(static_cast<int64_t>(counts->products));
+  response->set_datasets(static_cast<int64_t>(counts->datasets));
   response->set_last_sequence(last);
   response->set_index_applied_sequence(applied);
   response->set_index_lag(last - std::min(last, applied));

@@ -45,9 +45,9 @@ ServerGauges::ServerGauges(Registry& registry, const storage::Store& store,
       index_dir_(std::move(index_dir)),
       options_(std::move(options)) {
   registry.AddGauge("meshdex_products", "Current (not deleted) data products.",
-                    [this] { return Counts().products; });
+                    [this] { return static_cast<double>(Counts().products); });
   registry.AddGauge("meshdex_datasets", "Lineage datasets (owned by a product or not).",
-                    [this] { return Counts().datasets; });
+                    [this] { return static_cast<double>(Counts().datasets); });
   registry.AddGauge("meshdex_changelog_last_sequence", "Last committed change-log sequence.",
                     [this] { return static_cast<double>(store_.LastSequence()); });
   registry.AddGauge("meshdex_index_applied_sequence",
@@ -86,25 +86,12 @@ ServerGauges::ServerGauges(Registry& registry, const storage::Store& store,
                     [graph] { return static_cast<double>(graph().edges); });
 }
 
-ServerGauges::EntityCounts ServerGauges::Counts() {
-  absl::MutexLock lock(&products_mu_);
-  const uint64_t sequence = store_.LastSequence();
-  const absl::Time now = options_.clock();
-  const bool stale = !products_counted_ || sequence != products_sequence_;
-  if (stale && now - products_time_ >= options_.count_interval) {
-    absl::StatusOr<uint64_t> products = store_.CountProducts();
-    absl::StatusOr<uint64_t> datasets = store_.CountDatasets();
-    if (products.ok() && datasets.ok()) {
-      counts_ = {static_cast<double>(*products), static_cast<double>(*datasets)};
-      products_counted_ = true;
-      products_sequence_ = sequence;
-    } else {
-      spdlog::warn("metrics: counting products and datasets failed: {} / {}",
-                   products.status().ToString(), datasets.status().ToString());
-    }
-    products_time_ = now;
-  }
-  return counts_;
+storage::EntityCounts ServerGauges::Counts() const {
+  absl::StatusOr<storage::EntityCounts> counts = store_.Counts();
+  if (counts.ok()) return *counts;
+  spdlog::warn("metrics: reading the product and dataset counts failed: {}",
+               counts.status().ToString());
+  return {};
 }
 
 double ServerGauges::IndexLagSeconds() const {

@@ -14,10 +14,9 @@
 //   meshdex_lineage_graph_nodes, meshdex_lineage_graph_edges
 //                                         its size (edges counted once)
 //
-// Counting products is a scan of the store, so the count is cached: it is
-// recounted only when the change log has moved since the last count, and at
-// most once per Options::count_interval. Directory sizes walk the file
-// system and are cached for Options::disk_interval.
+// Product and dataset counts are one read of the counts the store keeps.
+// Directory sizes walk the file system and are cached for
+// Options::disk_interval.
 //
 // Thread-safety: thread-safe (scrapes may run concurrently).
 #ifndef MESHDEX_SERVER_METRICS_SERVER_GAUGES_H_
@@ -39,7 +38,6 @@ namespace meshdex::metrics {
 class ServerGauges {
  public:
   struct Options {
-    absl::Duration count_interval = absl::Seconds(5);
     absl::Duration disk_interval = absl::Seconds(30);
     // Tests inject a clock to step over the intervals.
     std::function<absl::Time()> clock = [] { return absl::Now(); };
@@ -53,13 +51,9 @@ class ServerGauges {
   ServerGauges(const ServerGauges&) = delete;
   ServerGauges& operator=(const ServerGauges&) = delete;
 
-  struct EntityCounts {
-    double products = 0;
-    double datasets = 0;
-  };
-  // Products and datasets, recounted (a full scan each) only when the change
-  // log moved and at most every Options::count_interval.
-  EntityCounts Counts();
+  // Products and datasets as the store counts them (0 and 0 with a warning
+  // when the store cannot be read).
+  storage::EntityCounts Counts() const;
   double IndexLagSeconds() const;
   double StoreDiskBytes();
   double IndexDiskBytes();
@@ -78,13 +72,6 @@ class ServerGauges {
   const std::string store_dir_;
   const std::string index_dir_;
   const Options options_;
-
-  absl::Mutex products_mu_;
-  EntityCounts counts_ ABSL_GUARDED_BY(products_mu_);
-  // Change-log sequence the cached count reflects; none before the first count.
-  bool products_counted_ ABSL_GUARDED_BY(products_mu_) = false;
-  uint64_t products_sequence_ ABSL_GUARDED_BY(products_mu_) = 0;
-  absl::Time products_time_ ABSL_GUARDED_BY(products_mu_) = absl::InfinitePast();
 
   CachedValue store_bytes_;
   CachedValue index_bytes_;
