@@ -4,7 +4,9 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -119,12 +121,38 @@ class StableHash {
   uint64_t hash_ = 0xcbf29ce484222325ULL;
 };
 
+// English stemming that remembers the stems of the words it stemmed last:
+// building documents stems the same vocabulary over and over (7% of the
+// index follower's time at 1M products). Bounded: it starts over when full.
+class RememberingStemmer : public Xapian::StemImplementation {
+ public:
+  std::string operator()(const std::string& word) override {
+    auto found = stems_.find(word);
+    if (found != stems_.end()) return found->second;
+    if (stems_.size() >= kMaxWords) stems_.clear();
+    return stems_.emplace(word, english_(word)).first->second;
+  }
+  std::string get_description() const override { return "remembering english stemmer"; }
+
+ private:
+  static constexpr size_t kMaxWords = 1 << 16;
+  Xapian::Stem english_ = Stemmer();
+  absl::flat_hash_map<std::string, std::string> stems_;
+};
+
+// The stemmer documents are built with; one per thread, as a Xapian::Stem
+// (reference-counted without atomics) must stay on one thread.
+const Xapian::Stem& IndexingStemmer() {
+  thread_local const Xapian::Stem stemmer(new RememberingStemmer());
+  return stemmer;
+}
+
 // Accumulates one document: free text through a TermGenerator, filter terms
 // and their facet values.
 class DocumentBuilder {
  public:
   DocumentBuilder() {
-    generator_.set_stemmer(Stemmer());
+    generator_.set_stemmer(IndexingStemmer());
     generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
     generator_.set_document(document_);
   }

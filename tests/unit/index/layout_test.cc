@@ -3,6 +3,7 @@
 #include <functional>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -84,6 +85,24 @@ TEST(LayoutTest, TextIsStemmedAndCoversPortsAndLabels) {
                            "programme", "Zprogramm"}) {
     EXPECT_THAT(terms, Contains(term));
   }
+}
+
+// Indexing remembers stems per thread: a word stems the same the first time,
+// when remembered, and on a thread that has not seen it.
+TEST(LayoutTest, StemsAreTheSameRememberedAndOnAnotherThread) {
+  const auto build = [] {
+    return Terms(*ProductDocument(Product("d", "runs", [](auto& p) {
+      p.mutable_spec()->set_description("movements running parcels movements");
+    })));
+  };
+  const std::set<std::string> first = build();
+  for (const char* term : {"Zmovement", "Zrun", "Zparcel", "movements", "running"}) {
+    EXPECT_THAT(first, Contains(term));
+  }
+  EXPECT_EQ(build(), first);
+  std::set<std::string> elsewhere;
+  std::thread([&] { elsewhere = build(); }).join();
+  EXPECT_EQ(elsewhere, first);
 }
 
 // Phrases need positions: the product's own text keeps them; port and schema
