@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iterator>
 #include <optional>
 #include <sstream>
@@ -293,6 +294,19 @@ void CancelTransaction(Xapian::WritableDatabase& db) {
 
 }  // namespace
 
+struct IndexFollower::PreparedBatch {
+  // Sequence of the last record read; 0 when there was none.
+  uint64_t last = 0;
+  size_t records = 0;
+  // Each touched entity once, with its current document (nullopt: gone).
+  std::vector<std::pair<std::string, std::optional<Xapian::Document>>> documents;
+};
+
+struct IndexFollower::NextBatch {
+  uint64_t from = 0;  // The sequence it starts at.
+  std::future<absl::StatusOr<PreparedBatch>> batch;
+};
+
 IndexFollower::IndexFollower(const storage::Store& store, std::string index_path,
                              IndexFollowerOptions options)
     : store_(store), index_path_(std::move(index_path)), options_(options) {}
@@ -417,6 +431,7 @@ void IndexFollower::Run() {
       store_.WaitForSequence(writer_applied_ + 1, absl::Now() + options_.idle_wait);
     }
   }
+  next_batch_.reset();  // Waits for a batch still being prepared.
   CloseWriter();
 }
 
@@ -474,16 +489,17 @@ absl::Status IndexFollower::OpenLive() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<bool> IndexFollower::ApplyBatch() {
+absl::StatusOr<IndexFollower::PreparedBatch> IndexFollower::PrepareBatch(uint64_t from) const {
   absl::StatusOr<std::vector<ChangeEvent>> changes =
-      store_.ReadChanges(writer_applied_ + 1, options_.max_batch_records);
+      store_.ReadChanges(from, options_.max_batch_records);
   if (!changes.ok()) return changes.status();
-  if (changes->empty()) return false;
-
+  PreparedBatch batch;
+  if (changes->empty()) return batch;
+  batch.last = changes->back().sequence();
+  batch.records = changes->size();
   // Every touched entity is indexed once, in its current state, which the
   // store is asked for before Xapian is touched: a store error leaves the
   // batch wholly unapplied.
-  std::vector<std::pair<std::string, std::optional<Xapian::Document>>> documents;
   absl::flat_hash_set<std::string> seen;
   for (const ChangeEvent& change : *changes) {
     switch (change.type()) {
@@ -499,25 +515,56 @@ absl::StatusOr<bool> IndexFollower::ApplyBatch() {
     if (!seen.insert(change.urn()).second) continue;
     absl::StatusOr<std::optional<Xapian::Document>> document = CurrentDocument(store_, change);
     if (!document.ok()) return document.status();
-    documents.emplace_back(change.urn(), *std::move(document));
+    batch.documents.emplace_back(change.urn(), *std::move(document));
   }
+  return batch;
+}
 
-  const uint64_t last = changes->back().sequence();
+absl::StatusOr<IndexFollower::PreparedBatch> IndexFollower::TakeBatch(uint64_t from) {
+  if (next_batch_ != nullptr) {
+    // Documents are built from the entities' current state, so a batch
+    // prepared while the previous one was written is as good as one
+    // prepared now; it only has to start where the writer is.
+    const std::unique_ptr<NextBatch> next = std::move(next_batch_);
+    absl::StatusOr<PreparedBatch> batch = next->batch.get();
+    if (next->from == from) {
+      batches_prepared_ahead_.fetch_add(1, std::memory_order_relaxed);
+      return batch;
+    }
+  }
+  return PrepareBatch(from);
+}
+
+absl::StatusOr<bool> IndexFollower::ApplyBatch() {
+  absl::StatusOr<PreparedBatch> batch = TakeBatch(writer_applied_ + 1);
+  if (!batch.ok()) return batch.status();
+  if (batch->records == 0) return false;
+  // A full batch means records are waiting: prepare the next one meanwhile.
+  if (batch->records >= options_.max_batch_records) {
+    const uint64_t next = batch->last + 1;
+    next_batch_ = std::make_unique<NextBatch>(NextBatch{
+        next, std::async(std::launch::async, [this, next] { return PrepareBatch(next); })});
+  }
+  if (absl::Status written = WriteBatch(*batch); !written.ok()) return written;
+  return true;
+}
+
+absl::Status IndexFollower::WriteBatch(const PreparedBatch& batch) {
   try {
     writer_->begin_transaction();
     SpellingChanges spelling;
     uint64_t written = 0;
-    for (const auto& [urn, document] : documents) {
+    for (const auto& [urn, document] : batch.documents) {
       if (IndexDocument(*writer_, urn, document, spelling)) ++written;
     }
     spelling.ApplyTo(*writer_);
-    writer_->set_metadata(layout::kAppliedSequenceKey, absl::StrCat(last));
+    writer_->set_metadata(layout::kAppliedSequenceKey, absl::StrCat(batch.last));
     absl::WriterMutexLock commit_lock(&commit_mu_);
     writer_->commit_transaction();
-    writer_applied_ = last;
+    writer_applied_ = batch.last;
     documents_written_.fetch_add(written, std::memory_order_relaxed);
-    documents_unchanged_.fetch_add(documents.size() - written, std::memory_order_relaxed);
-    PublishCommit(last);
+    documents_unchanged_.fetch_add(batch.documents.size() - written, std::memory_order_relaxed);
+    PublishCommit(batch.last);
   } catch (const Xapian::DatabaseCorruptError& error) {
     CancelTransaction(*writer_);
     absl::MutexLock lock(&mu_);
@@ -527,7 +574,7 @@ absl::StatusOr<bool> IndexFollower::ApplyBatch() {
     CancelTransaction(*writer_);
     return absl::InternalError(absl::StrCat("index commit failed: ", Describe(error)));
   }
-  return true;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> IndexFollower::BuildDatabase(uint64_t& watermark) {

@@ -9,6 +9,10 @@
 // max_batch_records; under load records pile up while a commit runs, so
 // batches grow; when idle a single record is committed at once) is one Xapian
 // commit that also stores the last applied sequence in the database metadata.
+// A batch is prepared (records read, documents built: store reads only)
+// before it is written; when the follower is behind (a full batch), the next
+// batch is prepared on a second thread while the current one is written, so
+// building documents and Xapian's posting updates use both cores.
 // On start the follower resumes from that watermark. An index that is missing,
 // unreadable, of another format version or ahead of the store is rebuilt from
 // the store first, with progress in the log.
@@ -116,6 +120,11 @@ class IndexFollower {
   uint64_t DocumentsUnchanged() const {
     return documents_unchanged_.load(std::memory_order_relaxed);
   }
+  // Batches prepared on the second thread while the previous one was
+  // written (the follower was behind) and then written as prepared.
+  uint64_t BatchesPreparedAhead() const {
+    return batches_prepared_ahead_.load(std::memory_order_relaxed);
+  }
 
  private:
   void Run();
@@ -123,8 +132,23 @@ class IndexFollower {
   // Opens the database named by CURRENT for writing and checks it can be
   // followed; publishes it to readers.
   absl::Status OpenLive();
+  // The change records of one batch and the current documents of the
+  // entities they touch (defined in follower.cc).
+  struct PreparedBatch;
+  // The batch after the one being written, prepared on another thread.
+  struct NextBatch;
+
   // Applies the next batch of change records; false when there was none.
   absl::StatusOr<bool> ApplyBatch();
+  // Reads up to max_batch_records change records from sequence `from` on and
+  // builds the documents they call for. Reads only the store: safe on any
+  // thread.
+  absl::StatusOr<PreparedBatch> PrepareBatch(uint64_t from) const;
+  // The batch starting at `from`: the one prepared ahead when it starts
+  // there (else it is waited for and dropped), or one prepared now.
+  absl::StatusOr<PreparedBatch> TakeBatch(uint64_t from);
+  // Writes `batch` in one Xapian commit and publishes it.
+  absl::Status WriteBatch(const PreparedBatch& batch);
   // Builds a new database from the store and makes it live. With
   // `take_over` (the follower thread) it then writes to it.
   absl::Status DoRebuild(bool take_over);
@@ -144,8 +168,10 @@ class IndexFollower {
   // Owned by the follower thread (or by Rebuild() while it is not running).
   std::unique_ptr<Xapian::WritableDatabase> writer_;
   uint64_t writer_applied_ = 0;
+  std::unique_ptr<NextBatch> next_batch_;  // Null when none is being prepared.
   std::atomic<uint64_t> documents_written_{0};
   std::atomic<uint64_t> documents_unchanged_{0};
+  std::atomic<uint64_t> batches_prepared_ahead_{0};
 
   // Serialises Start(), Stop() and a Rebuild() done without the thread.
   absl::Mutex lifecycle_mu_;

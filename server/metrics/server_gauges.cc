@@ -68,6 +68,10 @@ ServerGauges::ServerGauges(Registry& registry, const storage::Store& store,
   registry.AddGauge("meshdex_index_documents_unchanged",
                     "Changed entities whose search document was unchanged (left as is) since start.",
                     [this] { return static_cast<double>(follower_.DocumentsUnchanged()); });
+  registry.AddGauge("meshdex_index_batches_prepared_ahead",
+                    "Index batches prepared while the previous one was written (the follower was "
+                    "behind) since start.",
+                    [this] { return static_cast<double>(follower_.BatchesPreparedAhead()); });
   registry.AddGauge("meshdex_store_disk_bytes", "Bytes on disk of the RocksDB store.",
                     [this] { return StoreDiskBytes(); });
   registry.AddGauge("meshdex_index_disk_bytes", "Bytes on disk of the Xapian search index.",

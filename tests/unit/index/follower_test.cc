@@ -130,6 +130,37 @@ TEST_F(FollowerTest, ManyWritesInOneBatchKeepTheLastState) {
   EXPECT_THAT(Find("revision24"), IsEmpty());
 }
 
+TEST_F(FollowerTest, ABacklogIsFollowedWithBatchesPreparedAheadAndEndsInTheLastState) {
+  StartFollower();
+  CatchUp();
+  follower_->Stop();
+  // A backlog of many full batches: revisions of a few products, some
+  // deleted and written again, so later batches change what earlier ones
+  // wrote (a batch prepared ahead must not undo the one before it).
+  for (int i = 0; i < 60; ++i) {
+    const std::string name = absl::StrCat("p", i % 6);
+    if (i % 13 == 12) {
+      Delete(Urn("d", name));
+      continue;
+    }
+    Put(Product("d", name, [i](auto& p) {
+      p.mutable_spec()->set_description(absl::StrCat("revision", i));
+    }));
+  }
+  IndexFollowerOptions options = FastOptions();
+  options.max_batch_records = 4;
+  StartFollower(options);
+  CatchUp();
+  EXPECT_GT(follower_->BatchesPreparedAhead(), 0u);
+  // p0..p5 last written at revisions 54..59 (none of those is a deletion).
+  for (int i = 54; i < 60; ++i) {
+    EXPECT_THAT(Find(absl::StrCat("revision", i)),
+                ElementsAre(absl::StrCat("urn:dp:d:p", i % 6)));
+  }
+  EXPECT_THAT(Find("revision53"), IsEmpty());
+  EXPECT_EQ(OpenIndex().get_doccount(), 6u);
+}
+
 TEST_F(FollowerTest, DocumentIsRewrittenOnlyWhenItsIndexedContentChanges) {
   StartFollower();
   // The first build is done: the writes below reach the index as changes.
