@@ -76,6 +76,9 @@ ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
 ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA certificates: require clients to present a certificate they signed (mTLS).");
 ABSL_FLAG(bool, reindex, false, "Rebuild the search index from the store before serving.");
+ABSL_FLAG(int, index_batch_records, 1000,
+          "Most change-log records the search index applies in one commit (a follower that is "
+          "behind commits this many at once).");
 ABSL_FLAG(bool, lineage_graph_in_memory, true,
           "Keep the lineage graph's edges in memory for walks (loaded in the background at start).");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
@@ -217,6 +220,9 @@ absl::Status CheckLimitFlags() {
   if (absl::GetFlag(FLAGS_grpc_idle_threads) < 2) {
     return absl::InvalidArgumentError("--grpc_idle_threads: must be at least 2");
   }
+  if (absl::GetFlag(FLAGS_index_batch_records) < 1) {
+    return absl::InvalidArgumentError("--index_batch_records: must be at least 1");
+  }
   return http::GraphqlProxy::CheckUpstream(absl::GetFlag(FLAGS_graphql_upstream));
 }
 
@@ -277,7 +283,9 @@ absl::Status Run() {
   const auth::Gatekeeper gatekeeper(**gate, audit_log);
   const api::GrpcGate grpc_gate(gatekeeper);
 
-  index::IndexFollower follower(**store, (data_dir / "index").string());
+  index::IndexFollowerOptions index_options;
+  index_options.max_batch_records = static_cast<size_t>(absl::GetFlag(FLAGS_index_batch_records));
+  index::IndexFollower follower(**store, (data_dir / "index").string(), index_options);
   if (absl::GetFlag(FLAGS_reindex)) {
     spdlog::info("--reindex: rebuilding the search index from the store");
     if (absl::Status status = follower.Rebuild(); !status.ok()) return status;
