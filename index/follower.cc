@@ -1,6 +1,7 @@
 #include "index/follower.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -292,6 +293,15 @@ void CancelTransaction(Xapian::WritableDatabase& db) {
   }
 }
 
+// Gives the calling thread the nice value `nice` (see
+// IndexFollowerOptions::thread_nice); a failure only costs the priority.
+void SetThreadNice(int nice) {
+  if (nice == 0) return;
+  if (setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), nice) != 0) {
+    spdlog::warn("index: cannot lower the follower's priority: {}", strerror(errno));
+  }
+}
+
 }  // namespace
 
 struct IndexFollower::PreparedBatch {
@@ -398,6 +408,7 @@ IndexFollower::ReaderState IndexFollower::GetReaderState() const {
 }
 
 void IndexFollower::Run() {
+  SetThreadNice(options_.thread_nice);
   while (!StopRequested()) {
     // Without a writer (a failed swap) there is nothing to follow into.
     bool rebuild = writer_ == nullptr;
@@ -543,7 +554,10 @@ absl::StatusOr<bool> IndexFollower::ApplyBatch() {
   if (batch->records >= options_.max_batch_records) {
     const uint64_t next = batch->last + 1;
     next_batch_ = std::make_unique<NextBatch>(NextBatch{
-        next, std::async(std::launch::async, [this, next] { return PrepareBatch(next); })});
+        next, std::async(std::launch::async, [this, next] {
+          SetThreadNice(options_.thread_nice);
+          return PrepareBatch(next);
+        })});
   }
   if (absl::Status written = WriteBatch(*batch); !written.ok()) return written;
   return true;

@@ -12,7 +12,9 @@
 // A batch is prepared (records read, documents built: store reads only)
 // before it is written; when the follower is behind (a full batch), the next
 // batch is prepared on a second thread while the current one is written, so
-// building documents and Xapian's posting updates use both cores.
+// building documents and Xapian's posting updates use both cores. Both
+// threads run niced (IndexFollowerOptions::thread_nice), so that this
+// catching up takes the CPU that writes and reads leave.
 // On start the follower resumes from that watermark. An index that is missing,
 // unreadable, of another format version or ahead of the store is rebuilt from
 // the store first, with progress in the log.
@@ -66,6 +68,11 @@ struct IndexFollowerOptions {
   // fsync every commit. Without it a crash can leave an index that must be
   // rebuilt; it never loses catalog data (the store is the source of truth).
   bool sync_commits = true;
+  // Nice value of the follower's threads (Linux; 0 leaves them as they are).
+  // The index is derived and may lag: under a burst of writes the CPU goes
+  // to acknowledging them and to reads first, and the follower catches up
+  // as they ease.
+  int thread_nice = 10;
 };
 
 class IndexFollower {
