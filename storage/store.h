@@ -264,7 +264,7 @@ class WriteTxn {
   absl::Status FinishLineage();
   // Adds the store's entity counts as this transaction leaves them, when it
   // changes them (counts_after_).
-  absl::Status FinishCounts() ABSL_EXCLUSIVE_LOCKS_REQUIRED(store_.write_mu_);
+  absl::Status FinishCounts();
 
   Store& store_;
   std::unique_ptr<rocksdb::WriteBatch> batch_;

@@ -26,6 +26,7 @@ uint64_t Adjust(uint64_t count, int64_t delta) {
 }  // namespace
 
 absl::Status WriteTxn::FinishCounts() {
+  store_.write_mu_.AssertHeld();  // A transaction lives inside Store::Write.
   int64_t products = 0;
   // The last own write of each URN says whether it holds the product after
   // this transaction; the committed state whether it did before.
