@@ -61,17 +61,45 @@ bool LineageAdjacency::AwaitComplete(absl::Time deadline) const {
   return mu_.AwaitWithDeadline(absl::Condition(&complete), deadline);
 }
 
+bool LineageAdjacency::Answers(uint64_t sequence) const {
+  return !malformed_ && complete_at_ && sequence >= *complete_at_;
+}
+
+const std::vector<LineageAdjacency::Link>& LineageAdjacency::LinksOf(
+    NodeId id, EdgeDirection direction) const {
+  const Node& node = nodes_[id];
+  return direction == EdgeDirection::kDownstream ? node.downstream : node.upstream;
+}
+
 bool LineageAdjacency::Neighbors(absl::string_view node, EdgeDirection direction,
                                  uint64_t sequence, std::vector<absl::string_view>* out) const {
   absl::ReaderMutexLock lock(&mu_);
-  if (malformed_ || !complete_at_ || sequence < *complete_at_) return false;
+  if (!Answers(sequence)) return false;
   out->clear();
   auto found = ids_.find(node);
   if (found == ids_.end()) return true;
-  const Node& links = nodes_[found->second];
-  for (const Link& link :
-       direction == EdgeDirection::kDownstream ? links.downstream : links.upstream) {
+  for (const Link& link : LinksOf(found->second, direction)) {
     if (link.sequence <= sequence) out->push_back(names_[link.node]);
+  }
+  return true;
+}
+
+bool LineageAdjacency::Find(absl::string_view node, uint64_t sequence,
+                            std::optional<NodeId>* id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  if (!Answers(sequence)) return false;
+  auto found = ids_.find(node);
+  *id = found == ids_.end() ? std::nullopt : std::optional<NodeId>(found->second);
+  return true;
+}
+
+bool LineageAdjacency::NeighborsOf(NodeId id, EdgeDirection direction, uint64_t sequence,
+                                   std::vector<Neighbor>* out) const {
+  absl::ReaderMutexLock lock(&mu_);
+  if (!Answers(sequence) || id >= nodes_.size()) return false;
+  out->clear();
+  for (const Link& link : LinksOf(id, direction)) {
+    if (link.sequence <= sequence) out->push_back({link.node, names_[link.node]});
   }
   return true;
 }

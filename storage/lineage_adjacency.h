@@ -45,6 +45,14 @@ class LineageAdjacency {
   // A reader that sees every edge added so far (the store's writer, whose
   // reads see the applied state rather than a snapshot).
   static constexpr uint64_t kLatest = std::numeric_limits<uint64_t>::max();
+  // A node's index in this graph, fixed for the graph's lifetime: a walk
+  // keeps ids rather than node bytes.
+  using NodeId = uint32_t;
+  // A neighbour: its id and its node bytes (valid as long as this object).
+  struct Neighbor {
+    NodeId id;
+    absl::string_view bytes;
+  };
 
   // Adds the edges of `downstream_keys` (lineage_edges keys of direction
   // kDownstream, keys::EdgeKey), visible to readers at `sequence` or later;
@@ -63,6 +71,15 @@ class LineageAdjacency {
   // sequence. The views stay valid as long as this object.
   bool Neighbors(absl::string_view node, EdgeDirection direction, uint64_t sequence,
                  std::vector<absl::string_view>* out) const;
+
+  // What Neighbors() does, by ids: `*id` is set to the id of `node`, or to
+  // nullopt when no edge has it; false (and `*id` untouched) when the graph
+  // cannot answer for `sequence`.
+  bool Find(absl::string_view node, uint64_t sequence, std::optional<NodeId>* id) const;
+  // Replaces `out` with the neighbours of node `id` (an id Find() gave) in
+  // `direction` at `sequence`, in byte order; false as Neighbors().
+  bool NeighborsOf(NodeId id, EdgeDirection direction, uint64_t sequence,
+                   std::vector<Neighbor>* out) const;
 
   // Waits until MarkComplete() has been called; false at `deadline`.
   bool AwaitComplete(absl::Time deadline) const;
@@ -84,6 +101,11 @@ class LineageAdjacency {
   // Inserts `link` into `links` in the byte order of its node; false when
   // the node was linked already (its sequence lowered to the earlier one).
   bool Insert(std::vector<Link>& links, Link link) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Whether a reader at `sequence` may be answered.
+  bool Answers(uint64_t sequence) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // The links of `id` in `direction` (all sequences).
+  const std::vector<Link>& LinksOf(NodeId id, EdgeDirection direction) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
   mutable absl::Mutex mu_;
   // Node bytes by id; a deque so the views into them never move.

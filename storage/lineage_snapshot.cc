@@ -63,6 +63,27 @@ absl::Status LineageSnapshot::ScanEdges(absl::string_view prefix,
   return status;
 }
 
+bool LineageSnapshot::GraphId(const LineageNodeKey& node,
+                              std::optional<LineageAdjacency::NodeId>* id) const {
+  return store_.adjacency_ != nullptr &&
+         store_.adjacency_->Find(keys::NodeBytes(node), sequence_, id);
+}
+
+absl::Status LineageSnapshot::ForEachGraphNeighbor(
+    LineageAdjacency::NodeId id, EdgeDirection direction,
+    absl::FunctionRef<bool(const LineageAdjacency::Neighbor&)> fn) {
+  // Its own list, not a member: `fn` may walk further from a neighbour.
+  std::vector<LineageAdjacency::Neighbor> neighbors;
+  if (store_.adjacency_ == nullptr ||
+      !store_.adjacency_->NeighborsOf(id, direction, sequence_, &neighbors)) {
+    return absl::DataLossError("lineage edges hold a malformed key");
+  }
+  for (const LineageAdjacency::Neighbor& neighbor : neighbors) {
+    if (!fn(neighbor)) break;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status LineageSnapshot::ForEachNeighbor(const LineageNodeKey& node, EdgeDirection direction,
                                               absl::FunctionRef<bool(const LineageNodeKey&)> fn) {
   // Its own list, not a member: `fn` may walk further from a neighbour.

@@ -32,6 +32,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "storage/lineage_adjacency.h"
 #include "storage/store.h"
 #include "storage/store_internal.h"
 
@@ -54,6 +55,19 @@ class LineageSnapshot {
                                absl::FunctionRef<bool(const LineageNodeKey&)> fn);
   absl::Status ForEachColumnNeighbor(const FieldKey& field, EdgeDirection direction,
                                      absl::FunctionRef<bool(const FieldKey&)> fn);
+
+  // The same walk by the in-memory graph's node ids, so a walk can keep ids
+  // and decode node bytes (keys::NodeFromBytes) only for the nodes it
+  // reports. GraphId sets `*id` to the id of `node` (nullopt when no edge has
+  // it) and returns true, or returns false when the in-memory graph does not
+  // answer at this snapshot (off, still loading, or older): walk with
+  // ForEachNeighbor then.
+  bool GraphId(const LineageNodeKey& node, std::optional<LineageAdjacency::NodeId>* id) const;
+  // Calls `fn` with each neighbour of node `id` (from GraphId or an earlier
+  // call) in `direction`, in key order, until it returns false. DATA_LOSS
+  // when the graph stopped answering (a malformed edge key was written).
+  absl::Status ForEachGraphNeighbor(LineageAdjacency::NodeId id, EdgeDirection direction,
+                                    absl::FunctionRef<bool(const LineageAdjacency::Neighbor&)> fn);
 
   // The claim owning `dataset` (what storage::FindOwner answers for its
   // record): the claim on its own identity, else on its claim_dataset;

@@ -1,6 +1,7 @@
 #include "server/lineage/graph.h"
 
 #include <algorithm>
+#include <deque>
 #include <optional>
 #include <string>
 #include <utility>
@@ -13,6 +14,7 @@
 #include "server/catalog/address.h"
 #include "server/catalog/validation.h"
 #include "server/lineage/node_id.h"
+#include "storage/keys.h"
 #include "storage/lineage_ids.h"
 #include "storage/lineage_snapshot.h"
 
@@ -36,28 +38,32 @@ constexpr char kTypeProduct[] = "product";
 constexpr char kTypeField[] = "datasetField";
 
 // The answer under construction: nodes in discovery order, edges once each.
+// A walk names its nodes by `Id` (the answer's node id, or a cheaper one
+// that stands for it, such as an in-memory graph id).
+template <typename Id>
 class GraphBuilder {
  public:
   explicit GraphBuilder(int max_nodes) : max_nodes_(max_nodes) {}
 
-  bool Has(const std::string& id) const { return nodes_.contains(id); }
+  bool Has(const Id& id) const { return nodes_.contains(id); }
 
   // False (and the graph truncated) when the node bound is reached.
-  bool AddNode(LineageNode node) {
+  bool AddNode(const Id& id, LineageNode node) {
     if (graph_.nodes_size() >= max_nodes_) {
       graph_.set_truncated(true);
       return false;
     }
-    nodes_.insert(node.id());
+    nodes_.emplace(id, graph_.nodes_size());
     *graph_.add_nodes() = std::move(node);
     return true;
   }
 
-  void AddEdge(const std::string& source, const std::string& target) {
-    if (!edges_.insert(absl::StrCat(source, std::string(1, '\0'), target)).second) return;
+  // Both nodes were added.
+  void AddEdge(const Id& source, const Id& target) {
+    if (!edges_.emplace(source, target).second) return;
     meshdex::v1::LineageEdge* edge = graph_.add_edges();
-    edge->set_source(source);
-    edge->set_target(target);
+    edge->set_source(graph_.nodes(nodes_.at(source)).id());
+    edge->set_target(graph_.nodes(nodes_.at(target)).id());
   }
 
   bool truncated() const { return graph_.truncated(); }
@@ -66,8 +72,8 @@ class GraphBuilder {
  private:
   const int max_nodes_;
   LineageGraph graph_;
-  absl::flat_hash_set<std::string> nodes_;
-  absl::flat_hash_set<std::string> edges_;
+  absl::flat_hash_map<Id, int> nodes_;  // Index in graph_.nodes().
+  absl::flat_hash_set<std::pair<Id, Id>> edges_;
 };
 
 std::vector<EdgeDirection> Directions(GetLineageRequest::Direction direction) {
@@ -88,23 +94,23 @@ absl::StatusOr<int> Bound(int requested, int default_value, int max_value, absl:
 }
 
 // Breadth-first walk from `starts`. `Ops` gives, for its Key type:
-//   std::string Id(const Key&);
+//   Id Id(const Key&);  // hashable; one per node of the answer
 //   absl::StatusOr<LineageNode> Describe(const Key&);
 //   absl::Status Neighbors(const Key&, EdgeDirection, absl::FunctionRef<bool(const Key&)>);
-template <typename Key, typename Ops>
+template <typename Key, typename Ops, typename Id>
 absl::Status Walk(const std::vector<Key>& starts, const std::vector<EdgeDirection>& directions,
-                  int depth, Ops& ops, GraphBuilder& graph) {
-  auto admit = [&](const Key& key, const std::string& id) -> absl::StatusOr<bool> {
+                  int depth, Ops& ops, GraphBuilder<Id>& graph) {
+  auto admit = [&](const Key& key, const Id& id) -> absl::StatusOr<bool> {
     if (graph.Has(id)) return true;
     absl::StatusOr<LineageNode> node = ops.Describe(key);
     if (!node.ok()) return node.status();
-    return graph.AddNode(*std::move(node));
+    return graph.AddNode(id, *std::move(node));
   };
   for (EdgeDirection direction : directions) {
-    absl::flat_hash_set<std::string> visited;
+    absl::flat_hash_set<Id> visited;
     std::vector<Key> frontier;
     for (const Key& start : starts) {
-      const std::string id = ops.Id(start);
+      const Id id = ops.Id(start);
       absl::StatusOr<bool> admitted = admit(start, id);
       if (!admitted.ok()) return admitted.status();
       if (!*admitted) return absl::OkStatus();
@@ -113,10 +119,10 @@ absl::Status Walk(const std::vector<Key>& starts, const std::vector<EdgeDirectio
     for (int level = 0; level < depth && !frontier.empty(); ++level) {
       std::vector<Key> next;
       for (const Key& key : frontier) {
-        const std::string from = ops.Id(key);
+        const Id from = ops.Id(key);
         absl::Status failure;
         absl::Status scanned = ops.Neighbors(key, direction, [&](const Key& neighbor) {
-          const std::string to = ops.Id(neighbor);
+          const Id to = ops.Id(neighbor);
           absl::StatusOr<bool> admitted = admit(neighbor, to);
           if (!admitted.ok()) {
             failure = admitted.status();
@@ -195,6 +201,11 @@ LineageNode DescribeProduct(const std::string& urn) {
   return node;
 }
 
+absl::StatusOr<LineageNode> DescribeNode(const LineageNodeKey& node, Owners& owners) {
+  if (node.kind == LineageNodeKey::Kind::kJob) return DescribeJob({node.ns, node.name});
+  return DescribeDataset({node.ns, node.name}, owners);
+}
+
 // DATASET level: the stored graph as it is.
 class DatasetLevel {
  public:
@@ -203,8 +214,7 @@ class DatasetLevel {
   std::string Id(const LineageNodeKey& node) { return storage::NodeId(node); }
 
   absl::StatusOr<LineageNode> Describe(const LineageNodeKey& node) {
-    if (node.kind == LineageNodeKey::Kind::kJob) return DescribeJob({node.ns, node.name});
-    return DescribeDataset({node.ns, node.name}, owners_);
+    return DescribeNode(node, owners_);
   }
 
   absl::Status Neighbors(const LineageNodeKey& node, EdgeDirection direction,
@@ -215,6 +225,56 @@ class DatasetLevel {
  private:
   LineageSnapshot& snapshot_;
   Owners owners_;
+};
+
+// DATASET level walked by the in-memory graph's node ids (when it answers at
+// the snapshot): the walk's sets hold integers, and a node's bytes are
+// decoded only when the node joins the answer. Same answer as DatasetLevel.
+class DatasetGraphLevel {
+ public:
+  struct Key {
+    // A graph id, or kNotInGraph + i for the i-th start no edge has.
+    uint64_t id;
+    absl::string_view bytes;  // keys::NodeBytes of the node.
+  };
+  static constexpr uint64_t kNotInGraph = uint64_t{1} << 32;
+
+  explicit DatasetGraphLevel(LineageSnapshot& snapshot) : snapshot_(snapshot), owners_(snapshot) {}
+
+  // `starts` by graph id; nullopt when the in-memory graph does not answer.
+  std::optional<std::vector<Key>> Starts(const std::vector<LineageNodeKey>& starts) {
+    std::vector<Key> keys;
+    for (const LineageNodeKey& start : starts) {
+      std::optional<storage::LineageAdjacency::NodeId> id;
+      if (!snapshot_.GraphId(start, &id)) return std::nullopt;
+      start_bytes_.push_back(storage::keys::NodeBytes(start));
+      keys.push_back({id ? *id : kNotInGraph + keys.size(), start_bytes_.back()});
+    }
+    return keys;
+  }
+
+  uint64_t Id(const Key& key) { return key.id; }
+
+  absl::StatusOr<LineageNode> Describe(const Key& key) {
+    std::optional<LineageNodeKey> node = storage::keys::NodeFromBytes(key.bytes);
+    if (!node) return absl::DataLossError("lineage edges hold a malformed key");
+    return DescribeNode(*node, owners_);
+  }
+
+  absl::Status Neighbors(const Key& key, EdgeDirection direction,
+                         absl::FunctionRef<bool(const Key&)> fn) {
+    if (key.id >= kNotInGraph) return absl::OkStatus();
+    return snapshot_.ForEachGraphNeighbor(
+        static_cast<storage::LineageAdjacency::NodeId>(key.id), direction,
+        [&](const storage::LineageAdjacency::Neighbor& neighbor) {
+          return fn(Key{neighbor.id, neighbor.bytes});
+        });
+  }
+
+ private:
+  LineageSnapshot& snapshot_;
+  Owners owners_;
+  std::deque<std::string> start_bytes_;  // A deque: Key::bytes point into it.
 };
 
 // The lineage datasets a product owns: those claimed by its output ports.
@@ -366,10 +426,10 @@ absl::StatusOr<LineageGraph> GetLineageGraph(const Store& store, const GetLineag
   absl::StatusOr<StartNode> start = ResolveNodeId(store, request.node_id(), "node_id");
   if (!start.ok()) return start.status();
   const std::vector<EdgeDirection> directions = Directions(request.direction());
-  GraphBuilder graph(*max_nodes);
   LineageSnapshot snapshot(store);
 
   if (request.level() == GetLineageRequest::PRODUCT) {
+    GraphBuilder<std::string> graph(*max_nodes);
     ProductLevel level(store, snapshot);
     ProductLevel::Key root;
     switch (start->kind) {
@@ -408,6 +468,14 @@ absl::StatusOr<LineageGraph> GetLineageGraph(const Store& store, const GetLineag
     default:
       starts.push_back({LineageNodeKey::Kind::kDataset, start->dataset.ns, start->dataset.name});
   }
+  DatasetGraphLevel by_id(snapshot);
+  if (std::optional<std::vector<DatasetGraphLevel::Key>> id_starts = by_id.Starts(starts)) {
+    GraphBuilder<uint64_t> graph(*max_nodes);
+    absl::Status walked = Walk(*id_starts, directions, *depth, by_id, graph);
+    if (!walked.ok()) return walked;
+    return std::move(graph).Finish();
+  }
+  GraphBuilder<std::string> graph(*max_nodes);
   DatasetLevel level(snapshot);
   absl::Status walked = Walk(starts, directions, *depth, level, graph);
   if (!walked.ok()) return walked;
@@ -435,7 +503,7 @@ absl::StatusOr<LineageGraph> GetColumnLineageGraph(
       }
     }
   }
-  GraphBuilder graph(kDefaultMaxNodes);
+  GraphBuilder<std::string> graph(kDefaultMaxNodes);
   LineageSnapshot snapshot(store);
   ColumnLevel level(snapshot);
   absl::Status walked = Walk(starts, directions, *depth, level, graph);

@@ -22,8 +22,12 @@ constexpr char kJ1[] = "job:scheduler:j1";
 constexpr char kJ2[] = "job:scheduler:j2";
 constexpr char kJ3[] = "job:scheduler:j3";
 
-class GraphTest : public LineageFixture {
+// Every walk twice: through the in-memory graph (by its ids) and through
+// RocksDB; the answers must be the same.
+class GraphTest : public LineageFixture, public ::testing::WithParamInterface<bool> {
  protected:
+  GraphTest() : LineageFixture(/*lineage_graph_in_memory=*/GetParam()) {}
+
   // a -> j1 -> b -> j2 -> c -> j3 -> d
   void Chain() {
     Ingest(RunEvent("COMPLETE", RunId(1), "j1", {Topic("a")}, {Topic("b")}));
@@ -32,7 +36,7 @@ class GraphTest : public LineageFixture {
   }
 };
 
-TEST_F(GraphTest, DepthCountsEdgesBothKinds) {
+TEST_P(GraphTest, DepthCountsEdgesBothKinds) {
   Chain();
   EXPECT_THAT(NodeIds(Graph(kA, Request::DOWNSTREAM, 1)), ElementsAre(kA, kJ1));
   EXPECT_THAT(NodeIds(Graph(kA, Request::DOWNSTREAM, 2)), ElementsAre(kA, kB, kJ1));
@@ -48,7 +52,7 @@ TEST_F(GraphTest, DepthCountsEdgesBothKinds) {
   EXPECT_THAT(EdgeList(Graph(kD, Request::UPSTREAM, 1)), ElementsAre(absl::StrCat(kJ3, " -> ", kD)));
 }
 
-TEST_F(GraphTest, BothIsAncestorsAndDescendants) {
+TEST_P(GraphTest, BothIsAncestorsAndDescendants) {
   Chain();
   // A sibling reader of b: downstream of b, and not reached from c upstream.
   Ingest(RunEvent("COMPLETE", RunId(4), "side", {Topic("b")}, {Topic("side")}));
@@ -61,12 +65,12 @@ TEST_F(GraphTest, BothIsAncestorsAndDescendants) {
             NodeIds(Graph(kB, Request::BOTH, 2)));
 }
 
-TEST_F(GraphTest, StartingFromAJob) {
+TEST_P(GraphTest, StartingFromAJob) {
   Chain();
   EXPECT_THAT(NodeIds(Graph(kJ2, Request::BOTH, 1)), ElementsAre(kB, kC, kJ2));
 }
 
-TEST_F(GraphTest, CyclesEnd) {
+TEST_P(GraphTest, CyclesEnd) {
   Ingest(RunEvent("COMPLETE", RunId(1), "forward", {Topic("x")}, {Topic("y")}));
   Ingest(RunEvent("COMPLETE", RunId(2), "back", {Topic("y")}, {Topic("x")}));
   for (Request::Direction direction : {Request::DOWNSTREAM, Request::UPSTREAM, Request::BOTH}) {
@@ -76,7 +80,7 @@ TEST_F(GraphTest, CyclesEnd) {
   }
 }
 
-TEST_F(GraphTest, DiamondsMeetOnce) {
+TEST_P(GraphTest, DiamondsMeetOnce) {
   Ingest(RunEvent("COMPLETE", RunId(1), "split", {Topic("s")}, {Topic("l"), Topic("r")}));
   Ingest(RunEvent("COMPLETE", RunId(2), "left", {Topic("l")}, {Topic("t")}));
   Ingest(RunEvent("COMPLETE", RunId(3), "right", {Topic("r")}, {Topic("t")}));
@@ -90,7 +94,7 @@ TEST_F(GraphTest, DiamondsMeetOnce) {
   EXPECT_EQ(into_t, 2);
 }
 
-TEST_F(GraphTest, MaxNodesBoundsTheAnswerAndSaysSo) {
+TEST_P(GraphTest, MaxNodesBoundsTheAnswerAndSaysSo) {
   std::vector<Ds> outputs;
   for (int i = 0; i < 20; ++i) outputs.push_back(Topic(absl::StrCat("out", i)));
   Ingest(RunEvent("COMPLETE", RunId(1), "fan", {Topic("src")}, outputs));
@@ -112,7 +116,7 @@ TEST_F(GraphTest, MaxNodesBoundsTheAnswerAndSaysSo) {
   EXPECT_FALSE(whole.truncated());
 }
 
-TEST_F(GraphTest, DepthIsCappedAndValidated) {
+TEST_P(GraphTest, DepthIsCappedAndValidated) {
   for (int i = 0; i < 30; ++i) {
     Ingest(RunEvent("COMPLETE", RunId(i + 1), absl::StrCat("step", i), {Topic(absl::StrCat("t", i))},
                     {Topic(absl::StrCat("t", i + 1))}));
@@ -129,7 +133,7 @@ TEST_F(GraphTest, DepthIsCappedAndValidated) {
   EXPECT_EQ(lineage_->GetLineage(request).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
-TEST_F(GraphTest, UnknownAndMalformedNodeIds) {
+TEST_P(GraphTest, UnknownAndMalformedNodeIds) {
   Chain();
   Request request;
   request.set_node_id("dataset:kafka://broker:9092:nope");
@@ -142,7 +146,7 @@ TEST_F(GraphTest, UnknownAndMalformedNodeIds) {
   EXPECT_EQ(lineage_->GetLineage(request).status().code(), absl::StatusCode::kNotFound);
 }
 
-TEST_F(GraphTest, NodesCarryIdentityAndOwner) {
+TEST_P(GraphTest, NodesCarryIdentityAndOwner) {
   Chain();
   ApplyProduct("sales", "orders", {"b"});
   const meshdex::v1::LineageGraph graph = Graph(kA, Request::DOWNSTREAM, 2);
@@ -157,7 +161,7 @@ TEST_F(GraphTest, NodesCarryIdentityAndOwner) {
   EXPECT_EQ(graph.nodes(0).product_urn(), "");
 }
 
-TEST_F(GraphTest, ProductLevelCollapsesOwnedDatasetsThroughRealRunsOnly) {
+TEST_P(GraphTest, ProductLevelCollapsesOwnedDatasetsThroughRealRunsOnly) {
   // a (P) -> j1 -> b (unowned) -> j2 -> c (Q) -> j3 -> d (R); P also owns a2,
   // written from a by a job inside P.
   Chain();
@@ -207,7 +211,7 @@ TEST_F(GraphTest, ProductLevelCollapsesOwnedDatasetsThroughRealRunsOnly) {
               ElementsAre("urn:dp:finance:s"));
 }
 
-TEST_F(GraphTest, ProductUrnAtDatasetLevelStartsFromItsDatasets) {
+TEST_P(GraphTest, ProductUrnAtDatasetLevelStartsFromItsDatasets) {
   Chain();
   ApplyProduct("sales", "q", {"c"});
   EXPECT_THAT(NodeIds(Graph("urn:dp:sales:q", Request::DOWNSTREAM)), ElementsAre(kC, kD, kJ3));
@@ -215,7 +219,7 @@ TEST_F(GraphTest, ProductUrnAtDatasetLevelStartsFromItsDatasets) {
   EXPECT_THAT(NodeIds(Graph("urn:dp:sales:empty", Request::BOTH)), IsEmpty());
 }
 
-TEST_F(GraphTest, ProductCollapseFollowsNormalisedAddresses) {
+TEST_P(GraphTest, ProductCollapseFollowsNormalisedAddresses) {
   // The producer spells the namespace differently from the port address.
   Ingest(RunEvent("COMPLETE", RunId(1), "load", {{"kafka://Broker", "in"}}, {{"kafka://BROKER:9092", "out"}}));
   ApplyProduct("sales", "in", {"in"});
@@ -223,6 +227,11 @@ TEST_F(GraphTest, ProductCollapseFollowsNormalisedAddresses) {
   EXPECT_THAT(EdgeList(Graph("urn:dp:sales:in", Request::DOWNSTREAM, 0, Request::PRODUCT)),
               ElementsAre("urn:dp:sales:in -> urn:dp:sales:out"));
 }
+
+INSTANTIATE_TEST_SUITE_P(InMemoryAndRocksDb, GraphTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "InMemory" : "RocksDb";
+                         });
 
 class ColumnLineageTest : public LineageFixture {
  protected:

@@ -78,11 +78,18 @@ inline void AddColumnLineage(Json& event, size_t output_index, const std::string
 
 class LineageFixture : public ::testing::Test {
  protected:
-  LineageFixture() {
-    absl::StatusOr<std::unique_ptr<storage::Store>> store =
-        storage::Store::Open({dir_.Sub("store"), /*sync_writes=*/false});
+  // With `lineage_graph_in_memory`, walks go through the in-memory graph
+  // (loaded before the test starts); without, through RocksDB.
+  explicit LineageFixture(bool lineage_graph_in_memory = true) {
+    absl::StatusOr<std::unique_ptr<storage::Store>> store = storage::Store::Open(
+        {.path = dir_.Sub("store"),
+         .sync_writes = false,
+         .lineage_graph_in_memory = lineage_graph_in_memory});
     EXPECT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
+    if (lineage_graph_in_memory) {
+      EXPECT_TRUE(store_->AwaitLineageGraphInMemory(absl::Now() + absl::Seconds(30)));
+    }
     Lineage::Options options;
     options.clock = [this] { return now_; };
     options.max_batch_events = 4;
