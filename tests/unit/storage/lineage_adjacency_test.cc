@@ -1,5 +1,6 @@
 #include "storage/lineage_adjacency.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,36 @@ TEST(LineageAdjacencyTest, DeclinesUntilCompleteAndForSnapshotsOlderThanTheLoad)
             std::vector<std::string>{"j"});
   // A node without edges is answered, not declined.
   EXPECT_TRUE(Names(graph, Dataset("unknown"), EdgeDirection::kUpstream, 100).empty());
+}
+
+TEST(LineageAdjacencyTest, IdsAnswerWhatNodeBytesAnswer) {
+  LineageAdjacency graph;
+  graph.Add({Edge(Dataset("a"), Job("j")), Edge(Job("j"), Dataset("c"))}, 10);
+  std::optional<LineageAdjacency::NodeId> id;
+  EXPECT_FALSE(graph.Find(keys::NodeBytes(Job("j")), 10, &id));  // Not complete yet.
+  graph.MarkComplete(10);
+  graph.Add({Edge(Job("j"), Dataset("b"))}, 12);
+  ASSERT_TRUE(graph.Find(keys::NodeBytes(Job("j")), 12, &id));
+  ASSERT_TRUE(id.has_value());
+  std::vector<LineageAdjacency::Neighbor> neighbors;
+  ASSERT_TRUE(graph.NeighborsOf(*id, EdgeDirection::kDownstream, 12, &neighbors));
+  std::vector<std::string> names;
+  for (const LineageAdjacency::Neighbor& neighbor : neighbors) {
+    names.push_back(keys::NodeFromBytes(neighbor.bytes)->name);
+    // A neighbour's id is the one Find gives for its bytes.
+    std::optional<LineageAdjacency::NodeId> found;
+    ASSERT_TRUE(graph.Find(neighbor.bytes, 12, &found));
+    EXPECT_EQ(found, neighbor.id);
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"b", "c"}));
+  // As of sequence 10, the edge added at 12 is not there yet.
+  ASSERT_TRUE(graph.NeighborsOf(*id, EdgeDirection::kDownstream, 11, &neighbors));
+  ASSERT_EQ(neighbors.size(), 1u);
+  EXPECT_EQ(keys::NodeFromBytes(neighbors[0].bytes)->name, "c");
+  EXPECT_FALSE(graph.NeighborsOf(*id, EdgeDirection::kDownstream, 9, &neighbors));
+  // A node no edge has is found to have no id, not declined.
+  ASSERT_TRUE(graph.Find(keys::NodeBytes(Dataset("unknown")), 12, &id));
+  EXPECT_FALSE(id.has_value());
 }
 
 TEST(LineageAdjacencyTest, NeighboursComeInKeyOrderWhateverTheOrderAdded) {
