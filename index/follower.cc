@@ -294,11 +294,11 @@ void CancelTransaction(Xapian::WritableDatabase& db) {
 }
 
 // Gives the calling thread the nice value `nice` (see
-// IndexFollowerOptions::thread_nice); a failure only costs the priority.
+// IndexFollowerOptions::prepare_thread_nice); a failure only costs the priority.
 void SetThreadNice(int nice) {
   if (nice == 0) return;
   if (setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), nice) != 0) {
-    spdlog::warn("index: cannot lower the follower's priority: {}", strerror(errno));
+    spdlog::warn("index: cannot lower the batch preparer's priority: {}", strerror(errno));
   }
 }
 
@@ -408,7 +408,6 @@ IndexFollower::ReaderState IndexFollower::GetReaderState() const {
 }
 
 void IndexFollower::Run() {
-  SetThreadNice(options_.thread_nice);
   while (!StopRequested()) {
     // Without a writer (a failed swap) there is nothing to follow into.
     bool rebuild = writer_ == nullptr;
@@ -555,7 +554,7 @@ absl::StatusOr<bool> IndexFollower::ApplyBatch() {
     const uint64_t next = batch->last + 1;
     next_batch_ = std::make_unique<NextBatch>(NextBatch{
         next, std::async(std::launch::async, [this, next] {
-          SetThreadNice(options_.thread_nice);
+          SetThreadNice(options_.prepare_thread_nice);
           return PrepareBatch(next);
         })});
   }

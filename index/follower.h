@@ -12,9 +12,9 @@
 // A batch is prepared (records read, documents built: store reads only)
 // before it is written; when the follower is behind (a full batch), the next
 // batch is prepared on a second thread while the current one is written, so
-// building documents and Xapian's posting updates use both cores. Both
-// threads run niced (IndexFollowerOptions::thread_nice), so that this
-// catching up takes the CPU that writes and reads leave.
+// building documents and Xapian's posting updates use both cores; that
+// second thread runs niced (IndexFollowerOptions::prepare_thread_nice), so
+// it takes only the CPU that writes, reads and the follower leave.
 // On start the follower resumes from that watermark. An index that is missing,
 // unreadable, of another format version or ahead of the store is rebuilt from
 // the store first, with progress in the log.
@@ -68,11 +68,11 @@ struct IndexFollowerOptions {
   // fsync every commit. Without it a crash can leave an index that must be
   // rebuilt; it never loses catalog data (the store is the source of truth).
   bool sync_commits = true;
-  // Nice value of the follower's threads (Linux; 0 leaves them as they are).
-  // The index is derived and may lag: under a burst of writes the CPU goes
-  // to acknowledging them and to reads first, and the follower catches up
-  // as they ease.
-  int thread_nice = 10;
+  // Nice value (Linux; 0: none) of the thread that prepares the next batch
+  // while the follower writes one: it only takes the CPU that acknowledging
+  // writes, reads and the follower itself leave (un-niced, it slowed
+  // acknowledged ingest on 2 cores).
+  int prepare_thread_nice = 10;
 };
 
 class IndexFollower {

@@ -2,9 +2,6 @@
 
 #include <atomic>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -20,7 +17,6 @@
 namespace meshdex::index {
 namespace {
 
-using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
@@ -163,33 +159,6 @@ TEST_F(FollowerTest, ABacklogIsFollowedWithBatchesPreparedAheadAndEndsInTheLastS
   }
   EXPECT_THAT(Find("revision53"), IsEmpty());
   EXPECT_EQ(OpenIndex().get_doccount(), 6u);
-}
-
-// The nice values of this process's threads (Linux /proc).
-std::vector<int> ThreadNiceValues() {
-  std::vector<int> values;
-  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
-    std::ifstream in(task.path() / "stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    // Fields after the command name: state is field 3, nice field 19.
-    const size_t end_of_name = stat.rfind(')');
-    if (end_of_name == std::string::npos) continue;
-    std::istringstream fields(stat.substr(end_of_name + 1));
-    std::string field;
-    for (int number = 3; number <= 19 && fields >> field; ++number) {
-      if (number == 19) values.push_back(std::stoi(field));
-    }
-  }
-  return values;
-}
-
-TEST_F(FollowerTest, TheFollowerThreadRunsAtItsNiceValue) {
-  IndexFollowerOptions options = FastOptions();
-  options.thread_nice = 7;
-  StartFollower(options);
-  CatchUp();
-  // Nothing else in this process is niced: a 7 is the follower thread.
-  EXPECT_THAT(ThreadNiceValues(), Contains(7));
 }
 
 TEST_F(FollowerTest, DocumentIsRewrittenOnlyWhenItsIndexedContentChanges) {
