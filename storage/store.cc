@@ -415,7 +415,6 @@ absl::StatusOr<uint64_t> Store::CountKeys(rocksdb::ColumnFamilyHandle* cf,
   return count;
 }
 
-
 absl::StatusOr<uint64_t> Store::Checkpoint(const std::string& dir) const {
   // Read before the checkpoint: every write published by then is inside it.
   const uint64_t sequence = LastSequence();

@@ -27,39 +27,37 @@ uint64_t Adjust(uint64_t count, int64_t delta) {
 
 absl::Status WriteTxn::FinishCounts() {
   store_.write_mu_.AssertHeld();  // A transaction lives inside Store::Write.
+  // Whether the committed state holds `key` of `cf`: as this transaction's
+  // own read found it (`known`, under `known_key`), else read now.
+  const auto committed = [this](const absl::flat_hash_map<std::string, bool>& known,
+                                absl::string_view known_key, rocksdb::ColumnFamilyHandle* cf,
+                                absl::string_view key) -> absl::StatusOr<bool> {
+    auto found = known.find(known_key);
+    if (found != known.end()) return found->second;
+    absl::StatusOr<std::optional<std::string>> bytes = store_.Read(cf, key);
+    if (!bytes.ok()) return bytes.status();
+    return bytes->has_value();
+  };
   int64_t products = 0;
   // The last own write of each URN says whether it holds the product after
   // this transaction; the committed state whether it did before.
   absl::flat_hash_map<absl::string_view, bool> after;
   for (const auto& [urn, state] : own_products_) after[urn] = state.has_value();
   for (const auto& [urn, exists] : after) {
-    bool before = false;
-    auto known = committed_products_.find(urn);
-    if (known != committed_products_.end()) {
-      before = known->second;
-    } else {
-      absl::StatusOr<std::optional<std::string>> bytes =
-          store_.Read(store_.products_, keys::ProductKey(urn));
-      if (!bytes.ok()) return bytes.status();
-      before = bytes->has_value();
-    }
-    products += static_cast<int64_t>(exists) - static_cast<int64_t>(before);
+    absl::StatusOr<bool> before =
+        committed(committed_products_, urn, store_.products_, keys::ProductKey(urn));
+    if (!before.ok()) return before.status();
+    products += static_cast<int64_t>(exists) - static_cast<int64_t>(*before);
   }
   int64_t datasets = 0;
   if (lineage_ != nullptr) {
     // Datasets are never deleted: each pending one the committed state
     // lacks is new.
     for (const std::string& key : lineage_->datasets.order()) {
-      auto known = lineage_->committed_datasets.find(key);
-      bool before = false;
-      if (known != lineage_->committed_datasets.end()) {
-        before = known->second;
-      } else {
-        absl::StatusOr<std::optional<std::string>> bytes = store_.Read(store_.datasets_, key);
-        if (!bytes.ok()) return bytes.status();
-        before = bytes->has_value();
-      }
-      if (!before) ++datasets;
+      absl::StatusOr<bool> before =
+          committed(lineage_->committed_datasets, key, store_.datasets_, key);
+      if (!before.ok()) return before.status();
+      if (!*before) ++datasets;
     }
   }
   if (products == 0 && datasets == 0) return absl::OkStatus();
