@@ -106,6 +106,9 @@ struct Options {
   // With --server: its data directory when on this machine, so raw Xapian
   // is measured on its index.
   std::string server_data_dir;
+  // Without --server: the started meshdexd's data directory, kept after the
+  // run (else a temp dir, removed).
+  std::string keep_data_dir;
 };
 
 // The figures of one run: results[key] is a number or null; notes say why
@@ -355,6 +358,7 @@ struct Target {
 
   // The server's data directory; "" when it is not on this machine.
   std::string data_dir() const { return dir ? dir->Sub("data") : server_data_dir; }
+  // --server_data_dir, or --keep_data_dir for a started server.
   std::string server_data_dir;
 
   // (Re)connects to grpc_address: the deadline bounds every call, and the
@@ -744,8 +748,12 @@ int Run(const Options& options) {
 
   Target target;
   if (options.server.empty()) {
-    target.dir = std::make_unique<meshdex::testing::TempDir>();
-    target.local = std::make_unique<meshdex::testing::ServerProcess>(target.dir->Sub("data"));
+    if (options.keep_data_dir.empty()) {
+      target.dir = std::make_unique<meshdex::testing::TempDir>();
+    } else {
+      target.server_data_dir = options.keep_data_dir;
+    }
+    target.local = std::make_unique<meshdex::testing::ServerProcess>(target.data_dir());
     if (!target.local->Start()) {
       std::fprintf(stderr, "meshdex-bench: meshdexd did not start\n");
       return 1;
@@ -887,12 +895,28 @@ int main(int argc, char** argv) {
                "--products, --events); only measure");
   app.add_option("--server_data_dir", options.server_data_dir,
                  "With --server on this machine: its --data_dir, to measure raw Xapian on its index");
+  app.add_option("--keep_data_dir", options.keep_data_dir,
+                 "Without --server: start meshdexd on this new (or empty) directory and keep it, "
+                 "to re-measure later with --server ... --server_data_dir DIR --skip_load");
   app.add_flag("--print_digest", options.print_digest,
                "Print a digest of the generated mesh and exit (determinism check)");
   CLI11_PARSE(app, argc, argv);
   if (options.skip_load && options.server.empty()) {
     std::fprintf(stderr, "meshdex-bench: --skip_load needs --server (a meshdexd already loaded)\n");
     return 2;
+  }
+  if (!options.keep_data_dir.empty()) {
+    std::error_code error;
+    if (!options.server.empty()) {
+      std::fprintf(stderr, "meshdex-bench: --keep_data_dir starts a meshdexd; not with --server\n");
+      return 2;
+    }
+    if (std::filesystem::exists(options.keep_data_dir, error) &&
+        !std::filesystem::is_empty(options.keep_data_dir, error)) {
+      std::fprintf(stderr, "meshdex-bench: --keep_data_dir %s is not empty; a run loads a new mesh\n",
+                   options.keep_data_dir.c_str());
+      return 2;
+    }
   }
   return meshdex::bench::Run(options);
 }

@@ -2,6 +2,7 @@
 // meshdex-bench run whose report must hold every figure. No timing is
 // asserted: figures only have to be sane numbers, or null with a note.
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -159,6 +160,42 @@ TEST(BenchSmoke, ServerModeMeasuresRawXapianOnTheServersIndex) {
   EXPECT_TRUE(report["extra"]["xapian_raw_p99_us"].is_number()) << report["extra"];
   EXPECT_TRUE(report["results"]["rss_bytes"].is_null());
   EXPECT_TRUE(report["notes"].contains("rss_bytes")) << report["notes"];
+}
+
+// --keep_data_dir keeps the started server's data, which a later run
+// re-measures with --server --skip_load (its reads would fail on an empty
+// store); a directory holding data is refused.
+TEST(BenchSmoke, KeptDataDirIsReMeasuredWithSkipLoad) {
+  meshdex::testing::TempDir dir;
+  const std::vector<std::string> mesh = {"--products", "100", "--events", "100", "--seconds",
+                                         "0.2", "--min_samples", "50", "--clients", "2",
+                                         "--postgres=false"};
+  auto command = [&mesh](std::vector<std::string> flags) {
+    flags.insert(flags.begin(), MESHDEX_BENCH_PATH);
+    flags.insert(flags.begin() + 1, mesh.begin(), mesh.end());
+    return meshdex::testing::RunCommand(flags);
+  };
+  const meshdex::testing::CommandResult loaded = command({"--keep_data_dir", dir.Sub("kept")});
+  ASSERT_EQ(loaded.exit_code, 0) << loaded.err;
+  ASSERT_TRUE(std::filesystem::exists(dir.Sub("kept") + "/index/CURRENT"));
+
+  const meshdex::testing::CommandResult again = command({"--keep_data_dir", dir.Sub("kept")});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_TRUE(absl::StrContains(again.err, "not empty")) << again.err;
+
+  meshdex::testing::ServerProcess server(dir.Sub("kept"));
+  ASSERT_TRUE(server.Start()) << server.log_path();
+  const meshdex::testing::CommandResult measured =
+      command({"--server", server.grpc_address(), "--http", server.http_address(),
+               "--server_data_dir", dir.Sub("kept"), "--skip_load", "--report",
+               dir.Sub("report.json")});
+  ASSERT_EQ(measured.exit_code, 0) << measured.err;
+  std::ifstream in(dir.Sub("report.json"));
+  const nlohmann::json report = nlohmann::json::parse(in, nullptr, false);
+  ASSERT_FALSE(report.is_discarded());
+  EXPECT_TRUE(report["results"]["get_p50_us"].is_number()) << report["notes"];
+  EXPECT_TRUE(report["results"]["lineage_depth5_p50_us"].is_number()) << report["notes"];
+  EXPECT_TRUE(report["results"]["register_per_s"].is_null());
 }
 
 TEST(BenchDigest, SameSeedSameDigestOtherSeedOtherDigest) {
