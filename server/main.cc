@@ -81,6 +81,8 @@ ABSL_FLAG(int, index_batch_records, 1000,
           "behind commits this many at once).");
 ABSL_FLAG(bool, lineage_graph_in_memory, true,
           "Keep the lineage graph's edges in memory for walks (loaded in the background at start).");
+ABSL_FLAG(int, block_cache_mb, 512,
+          "RocksDB block cache in MiB (decompressed blocks, indexes and filters of the store).");
 ABSL_FLAG(int, shutdown_grace_seconds, 10,
           "On SIGTERM, how long in-flight calls may take before they are cancelled.");
 ABSL_FLAG(int, slow_request_ms, 0,
@@ -223,6 +225,9 @@ absl::Status CheckLimitFlags() {
   if (absl::GetFlag(FLAGS_index_batch_records) < 1) {
     return absl::InvalidArgumentError("--index_batch_records: must be at least 1");
   }
+  if (absl::GetFlag(FLAGS_block_cache_mb) < 8) {
+    return absl::InvalidArgumentError("--block_cache_mb: must be at least 8");
+  }
   return http::GraphqlProxy::CheckUpstream(absl::GetFlag(FLAGS_graphql_upstream));
 }
 
@@ -276,7 +281,8 @@ absl::Status Run() {
   absl::StatusOr<std::unique_ptr<storage::Store>> store = storage::Store::Open(
       {.path = (data_dir / "store").string(),
        .sync_writes = absl::GetFlag(FLAGS_sync_writes),
-       .lineage_graph_in_memory = absl::GetFlag(FLAGS_lineage_graph_in_memory)});
+       .lineage_graph_in_memory = absl::GetFlag(FLAGS_lineage_graph_in_memory),
+       .block_cache_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_block_cache_mb)) << 20});
   if (!store.ok()) return store.status();
   spdlog::info("store open at {} (last sequence {})", (*store)->path(), (*store)->LastSequence());
   auth::AuditLog audit_log(**store);

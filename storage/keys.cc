@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 
 namespace meshdex::storage::keys {
 namespace {
@@ -251,7 +252,7 @@ std::optional<std::string> JobRunIdFromKey(absl::string_view key, absl::string_v
 }
 
 std::string ClaimAliasPrefix(const DatasetKey& identity) {
-  return absl::StrCat("A", identity.ns, kSep, identity.name, kSep);
+  return absl::StrCat(kClaimAliasesPrefix, identity.ns, kSep, identity.name, kSep);
 }
 
 std::string ClaimAliasKey(const DatasetKey& identity, const DatasetKey& dataset) {
@@ -262,6 +263,14 @@ std::optional<DatasetKey> ClaimAliasDataset(absl::string_view key, absl::string_
   absl::string_view rest = AfterPrefix(key, prefix);
   if (rest.empty()) return std::nullopt;
   return DatasetKeyFromBytes(rest);
+}
+
+std::optional<std::string> AliasedDatasetOf(absl::string_view key) {
+  if (!absl::ConsumePrefix(&key, kClaimAliasesPrefix)) return std::nullopt;
+  std::optional<std::vector<absl::string_view>> parts = SplitParts(key, 4);
+  if (!parts) return std::nullopt;
+  if ((*parts)[0] == (*parts)[2] && (*parts)[1] == (*parts)[3]) return std::string();
+  return absl::StrCat((*parts)[2], kSep, (*parts)[3]);
 }
 
 std::string PolicyKey(absl::string_view domain, absl::string_view name) {

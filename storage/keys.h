@@ -117,6 +117,12 @@ std::optional<std::string> JobRunIdFromKey(absl::string_view key, absl::string_v
 std::string ClaimAliasKey(const DatasetKey& identity, const DatasetKey& dataset);
 std::string ClaimAliasPrefix(const DatasetKey& identity);
 std::optional<DatasetKey> ClaimAliasDataset(absl::string_view key, absl::string_view prefix);
+// The prefix of every claim alias key.
+inline constexpr absl::string_view kClaimAliasesPrefix = "A";
+// DatasetKeyBytes of the dataset of a claim alias key when its claim
+// identity is another dataset (the dataset's claim_dataset), "" when it is
+// the dataset itself; nullopt when `key` is not a claim alias key.
+std::optional<std::string> AliasedDatasetOf(absl::string_view key);
 
 // policies: <domain> '\0' <name> -> Policy (domain empty for global ones, so
 // they sort first). Policy revisions live in `revisions` under the policy URN.

@@ -104,6 +104,33 @@ bool LineageAdjacency::NeighborsOf(NodeId id, EdgeDirection direction, uint64_t 
   return true;
 }
 
+bool LineageAdjacency::HasEdge(absl::string_view node, uint64_t sequence, bool* has) const {
+  absl::ReaderMutexLock lock(&mu_);
+  if (!Answers(sequence)) return false;
+  *has = false;
+  auto found = ids_.find(node);
+  if (found == ids_.end()) return true;
+  const auto visible = [sequence](const Link& link) { return link.sequence <= sequence; };
+  for (const EdgeDirection direction : {EdgeDirection::kDownstream, EdgeDirection::kUpstream}) {
+    const std::vector<Link>& links = LinksOf(found->second, direction);
+    *has = *has || std::any_of(links.begin(), links.end(), visible);
+  }
+  return true;
+}
+
+void LineageAdjacency::AddAliasedDatasets(absl::Span<const std::string> datasets) {
+  absl::MutexLock lock(&mu_);
+  aliased_.insert(datasets.begin(), datasets.end());
+}
+
+bool LineageAdjacency::MayBeAliased(absl::string_view dataset, uint64_t sequence,
+                                    bool* aliased) const {
+  absl::ReaderMutexLock lock(&mu_);
+  if (!Answers(sequence)) return false;
+  *aliased = aliased_.contains(dataset);
+  return true;
+}
+
 InMemoryLineageGraph LineageAdjacency::size() const {
   absl::ReaderMutexLock lock(&mu_);
   return {complete_at_.has_value() && !malformed_, nodes_.size(), edges_};

@@ -3,6 +3,9 @@
 // over the memtable and every level's file cost more than half of a depth-5
 // walk). Column edges stay in RocksDB only.
 //
+// Beside the edges it holds the datasets whose record names a claim_dataset
+// (few do), so finding a dataset's owner reads its record only when it may.
+//
 // Nodes are the byte encodings of edge keys (keys::NodeBytes); each node's
 // neighbours are kept in byte order, the order a prefix scan of
 // lineage_edges returns them in, so a walk answers the same either way.
@@ -32,6 +35,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -81,6 +85,20 @@ class LineageAdjacency {
   bool NeighborsOf(NodeId id, EdgeDirection direction, uint64_t sequence,
                    std::vector<Neighbor>* out) const;
 
+  // Sets `*has` to whether `node` has an edge visible at `sequence` (then
+  // the records of both its ends exist: nothing deletes them) and returns
+  // true; false (and `*has` untouched) when the graph cannot answer.
+  bool HasEdge(absl::string_view node, uint64_t sequence, bool* has) const;
+
+  // Adds datasets (keys::DatasetKeyBytes) whose record names a
+  // claim_dataset; added before any reader's snapshot holds such a record
+  // (by the loader, those its snapshot holds). A dataset stays once added.
+  void AddAliasedDatasets(absl::Span<const std::string> datasets);
+  // Sets `*aliased` to false when `dataset`'s record names no claim_dataset
+  // at `sequence`, true when it may, and returns true; false (and `*aliased`
+  // untouched) when the graph cannot answer.
+  bool MayBeAliased(absl::string_view dataset, uint64_t sequence, bool* aliased) const;
+
   // Waits until MarkComplete() has been called; false at `deadline`.
   bool AwaitComplete(absl::Time deadline) const;
 
@@ -113,6 +131,7 @@ class LineageAdjacency {
   absl::flat_hash_map<absl::string_view, uint32_t> ids_ ABSL_GUARDED_BY(mu_);
   std::vector<Node> nodes_ ABSL_GUARDED_BY(mu_);
   size_t edges_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::flat_hash_set<std::string> aliased_ ABSL_GUARDED_BY(mu_);
   std::optional<uint64_t> complete_at_ ABSL_GUARDED_BY(mu_);
   bool malformed_ ABSL_GUARDED_BY(mu_) = false;  // Add() met a key it could not split.
 };

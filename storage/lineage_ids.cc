@@ -59,9 +59,9 @@ absl::StatusOr<std::optional<DatasetKey>> FindDataset(const Store& store,
                                                       absl::string_view ns_and_name) {
   for (auto& [ns, name] : ColonSplits(ns_and_name)) {
     DatasetKey key{std::move(ns), std::move(name)};
-    absl::StatusOr<std::optional<meshdex::v1::LineageDataset>> record = store.GetDataset(key);
-    if (!record.ok()) return record.status();
-    if (record->has_value()) return key;
+    absl::StatusOr<bool> found = store.HasDataset(key);
+    if (!found.ok()) return found.status();
+    if (*found) return key;
   }
   return std::nullopt;
 }

@@ -17,25 +17,25 @@ namespace {
 
 using google::protobuf::internal::WireFormatLite;
 
-// The claim_dataset of an encoded LineageDataset, nullopt when it has none,
-// read without decoding the rest of the record (facets, schema fields).
-absl::StatusOr<std::optional<meshdex::v1::DatasetRef>> ClaimDatasetOf(absl::string_view record) {
-  constexpr int kField = meshdex::v1::LineageDataset::kClaimDatasetFieldNumber;
+// Message field `number` of an encoded LineageDataset, nullopt when it has
+// none, read without decoding the rest of the record (facets, schema fields).
+template <typename Field>
+absl::StatusOr<std::optional<Field>> FieldOfRecord(absl::string_view record, int number) {
   google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(record.data()),
                                             static_cast<int>(record.size()));
-  std::optional<meshdex::v1::DatasetRef> claim_dataset;
+  std::optional<Field> field;
   while (const uint32_t tag = in.ReadTag()) {
-    if (WireFormatLite::GetTagFieldNumber(tag) != kField ||
+    if (WireFormatLite::GetTagFieldNumber(tag) != number ||
         WireFormatLite::GetTagWireType(tag) != WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
       if (!WireFormatLite::SkipField(&in, tag)) break;
       continue;
     }
     // A field repeated on the wire merges, as a full decode would.
-    if (!claim_dataset) claim_dataset.emplace();
-    if (!WireFormatLite::ReadMessage(&in, &*claim_dataset)) break;
+    if (!field) field.emplace();
+    if (!WireFormatLite::ReadMessage(&in, &*field)) break;
   }
   if (!in.ConsumedEntireMessage()) return absl::DataLossError("undecodable record in datasets");
-  return claim_dataset;
+  return field;
 }
 
 }  // namespace
@@ -135,10 +135,17 @@ absl::StatusOr<std::optional<AddressClaim>> LineageSnapshot::GetClaim(const Data
 absl::StatusOr<std::optional<AddressClaim>> LineageSnapshot::FindOwner(const DatasetKey& dataset) {
   absl::StatusOr<std::optional<AddressClaim>> claim = GetClaim(dataset);
   if (!claim.ok() || claim->has_value()) return claim;
-  absl::StatusOr<bool> found = Read(store_.datasets_, keys::DatasetKeyBytes(dataset));
+  const std::string key = keys::DatasetKeyBytes(dataset);
+  // Few records name a claim_dataset; the in-memory graph knows which may.
+  bool aliased = true;
+  if (store_.adjacency_ != nullptr) store_.adjacency_->MayBeAliased(key, sequence_, &aliased);
+  if (!aliased) return std::nullopt;
+  absl::StatusOr<bool> found = Read(store_.datasets_, key);
   if (!found.ok()) return found.status();
   if (!*found) return std::nullopt;
-  absl::StatusOr<std::optional<meshdex::v1::DatasetRef>> claim_dataset = ClaimDatasetOf(value_);
+  absl::StatusOr<std::optional<meshdex::v1::DatasetRef>> claim_dataset =
+      FieldOfRecord<meshdex::v1::DatasetRef>(
+          value_, meshdex::v1::LineageDataset::kClaimDatasetFieldNumber);
   if (!claim_dataset.ok()) return claim_dataset.status();
   if (!claim_dataset->has_value()) return std::nullopt;
   return GetClaim({(*claim_dataset)->namespace_(), (*claim_dataset)->name()});
@@ -171,6 +178,15 @@ absl::StatusOr<std::optional<meshdex::v1::LineageDataset>> LineageSnapshot::GetD
       internal::Parse<meshdex::v1::LineageDataset>(value_, "datasets");
   if (!record.ok()) return record.status();
   return std::optional<meshdex::v1::LineageDataset>(*std::move(record));
+}
+
+absl::StatusOr<std::optional<google::protobuf::Timestamp>> LineageSnapshot::LastCompleteTime(
+    const DatasetKey& dataset) {
+  absl::StatusOr<bool> found = Read(store_.datasets_, keys::DatasetKeyBytes(dataset));
+  if (!found.ok()) return found.status();
+  if (!*found) return std::nullopt;
+  return FieldOfRecord<google::protobuf::Timestamp>(
+      value_, meshdex::v1::LineageDataset::kLastCompleteTimeFieldNumber);
 }
 
 }  // namespace meshdex::storage

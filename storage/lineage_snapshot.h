@@ -10,8 +10,9 @@
 // lineage_edges (seeking them for each node; a scan nested in another's
 // callback takes a second one) and its iterator over lineage_index, and
 // reads only the claim identity out of a dataset record when finding an
-// owner. A product's trust (one claim scan per output port) reads through
-// one too. Dataset/job neighbours come from the store's in-memory graph
+// owner (and only when the in-memory graph says the record may name one). A
+// product's trust (one claim scan per output port, then each dataset's last
+// completion, read alone) reads through one too. Dataset/job neighbours come from the store's in-memory graph
 // (storage/lineage_adjacency.h) once it is loaded, at this snapshot's
 // sequence, so they are the ones RocksDB would return.
 //
@@ -32,6 +33,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "storage/lineage_adjacency.h"
 #include "storage/store.h"
 #include "storage/store_internal.h"
@@ -81,6 +83,10 @@ class LineageSnapshot {
   // session (one iterator over lineage_index for every identity asked).
   absl::StatusOr<std::vector<DatasetKey>> DatasetsClaimedAs(const DatasetKey& identity);
   absl::StatusOr<std::optional<meshdex::v1::LineageDataset>> GetDataset(const DatasetKey& dataset);
+  // The last_complete_time of `dataset`'s record, decoding only that field;
+  // nullopt when it has none or no record.
+  absl::StatusOr<std::optional<google::protobuf::Timestamp>> LastCompleteTime(
+      const DatasetKey& dataset);
 
  private:
   // Calls `fn` with the key of every lineage_edges entry under `prefix`

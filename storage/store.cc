@@ -1,8 +1,12 @@
 #include "storage/store.h"
 
+#include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 #include "proto/timestamps.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
@@ -33,7 +37,15 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = cache;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  // Index and filter blocks live in the cache, partitioned: a point read
+  // needs one small partition of each (the pinned top level finds it), not
+  // a whole file's index and filter. Whole ones outgrew the cache's
+  // high-priority pool at 1M products, and every claim lookup then re-read
+  // them from disk.
   table.cache_index_and_filter_blocks = true;
+  table.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
+  table.partition_filters = true;
+  table.pin_top_level_index_and_filter = true;
   rocksdb::ColumnFamilyOptions options;
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   options.compression = rocksdb::kLZ4Compression;
@@ -184,26 +196,49 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
 }
 
 void Store::LoadLineageGraph() {
-  // Writes go on meanwhile: those applied after `at` add their own edges.
+  // Writes go on meanwhile: those applied after `at` add their own edges
+  // and aliased datasets.
   const std::shared_ptr<const rocksdb::Snapshot> at = TakeSnapshot();
   rocksdb::ReadOptions options;
   options.snapshot = at.get();
-  options.fill_cache = false;  // One pass over every edge; keep the cache for reads.
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, lineage_edges_));
-  std::vector<std::string> chunk;
-  absl::Status scanned = internal::ScanKeys(
-      *it, keys::EdgesPrefix(EdgeDirection::kDownstream), [&](absl::string_view key) {
-        if (closing_.load(std::memory_order_relaxed)) return false;
-        chunk.emplace_back(key);
-        if (chunk.size() == kLoadChunk) {
-          adjacency_->Add(chunk, 0);
-          chunk.clear();
-        }
-        return true;
-      });
-  if (!scanned.ok() || closing_.load()) return;
-  adjacency_->Add(chunk, 0);
-  adjacency_->MarkComplete(at->GetSequenceNumber());
+  options.fill_cache = false;  // One pass over every key; keep the cache for reads.
+  // Hands the keys under `prefix` in `cf`, as `convert` makes them, to `add`
+  // in chunks; false when closing, or a scan failed or met a key `convert`
+  // rejects (the graph then never answers: walks read RocksDB, which reports
+  // the key).
+  auto load = [&](rocksdb::ColumnFamilyHandle* cf, absl::string_view prefix,
+                  auto convert, auto add) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, cf));
+    std::vector<std::string> chunk;
+    bool malformed = false;
+    absl::Status scanned = internal::ScanKeys(*it, prefix, [&](absl::string_view key) {
+      if (closing_.load(std::memory_order_relaxed)) return false;
+      std::optional<std::string> converted = convert(key);
+      if (!converted) {
+        malformed = true;
+        return false;
+      }
+      if (!converted->empty()) chunk.push_back(*std::move(converted));
+      if (chunk.size() == kLoadChunk) {
+        add(chunk);
+        chunk.clear();
+      }
+      return true;
+    });
+    if (!scanned.ok() || malformed || closing_.load()) return false;
+    add(chunk);
+    return true;
+  };
+  const bool loaded =
+      load(
+          lineage_edges_, keys::EdgesPrefix(EdgeDirection::kDownstream),
+          [](absl::string_view key) { return std::optional<std::string>(key); },
+          [this](absl::Span<const std::string> edges) { adjacency_->Add(edges, 0); }) &&
+      load(lineage_index_, keys::kClaimAliasesPrefix, keys::AliasedDatasetOf,
+           [this](absl::Span<const std::string> datasets) {
+             adjacency_->AddAliasedDatasets(datasets);
+           });
+  if (loaded) adjacency_->MarkComplete(at->GetSequenceNumber());
 }
 
 void Store::UpdateInMemoryLineage(const WriteTxn& txn, uint64_t sequence) {
@@ -215,7 +250,12 @@ void Store::UpdateInMemoryLineage(const WriteTxn& txn, uint64_t sequence) {
   if (txn.lineage_ == nullptr) return;
   adjacency_->Add(txn.lineage_->graph_edges, sequence);
   for (const std::string& key : txn.lineage_->claim_touched) owners_->Changed(key, sequence);
-  for (const std::string& key : txn.lineage_->datasets.order()) owners_->Changed(key, sequence);
+  std::vector<std::string> aliased;
+  for (const std::string& key : txn.lineage_->datasets.order()) {
+    owners_->Changed(key, sequence);
+    if (txn.lineage_->datasets.at(key).has_claim_dataset()) aliased.push_back(key);
+  }
+  adjacency_->AddAliasedDatasets(aliased);
 }
 
 std::optional<InMemoryLineageGraph> Store::LineageGraphInMemory() const {
@@ -242,7 +282,7 @@ absl::Status Store::OpenDb() {
   // families' write buffers, gigabytes here, and replaying it made restarts
   // take tens of seconds).
   db_options.max_total_wal_size = 256 << 20;
-  std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(256 << 20);
+  std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(options_.block_cache_bytes);
 
   const std::vector<std::string> families = {rocksdb::kDefaultColumnFamilyName,
                                              keys::kProductsFamily, keys::kRevisionsFamily,

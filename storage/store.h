@@ -96,6 +96,9 @@ struct StoreOptions {
   // RocksDB seek per node, and remember the owners walks found
   // (storage/owner_cache.h). Off: walks read RocksDB only.
   bool lineage_graph_in_memory = true;
+  // RocksDB's block cache (decompressed blocks, index and filter blocks of
+  // every column family).
+  size_t block_cache_bytes = size_t{512} << 20;
 };
 
 // The in-memory lineage graph (StoreOptions::lineage_graph_in_memory).
@@ -332,6 +335,9 @@ class Store : public ChangeLog {
   absl::StatusOr<std::optional<meshdex::v1::LineageDataset>> GetDataset(
       const DatasetKey& dataset) const;
   absl::StatusOr<std::optional<meshdex::v1::LineageJob>> GetJob(const JobKey& job) const;
+  // Whether `dataset` has a record; from the in-memory graph when it has an
+  // edge there, else read (not decoded).
+  absl::StatusOr<bool> HasDataset(const DatasetKey& dataset) const;
   absl::StatusOr<std::optional<meshdex::v1::RunRecord>> GetRun(absl::string_view run_id) const;
   // Datasets (jobs) in (namespace, name) order after `start_after`
   // (exclusive; nullopt = from the start).

@@ -4,8 +4,10 @@
 
 #include "google/protobuf/util/time_util.h"
 #include "rocksdb/db.h"
+#include "rocksdb/snapshot.h"
 #include "rocksdb/write_batch.h"
 #include "storage/keys.h"
+#include "storage/lineage_adjacency.h"
 #include "storage/lineage_ids.h"
 #include "storage/lineage_pending.h"
 #include "storage/lineage_snapshot.h"
@@ -231,6 +233,21 @@ absl::Status WriteTxn::FinishLineage() {
 absl::StatusOr<std::optional<LineageDataset>> Store::GetDataset(const DatasetKey& dataset) const {
   return ReadRecord<LineageDataset>(Read(datasets_, keys::DatasetKeyBytes(dataset)),
                                     "datasets");
+}
+
+absl::StatusOr<bool> Store::HasDataset(const DatasetKey& dataset) const {
+  const internal::ReadView view = ReadState();
+  const uint64_t sequence =
+      view.pin != nullptr ? view.pin->GetSequenceNumber() : LineageAdjacency::kLatest;
+  bool has_edge = false;
+  if (adjacency_ != nullptr &&
+      adjacency_->HasEdge(keys::NodeBytes({LineageNodeKey::Kind::kDataset, dataset.ns, dataset.name}),
+                          sequence, &has_edge) &&
+      has_edge) {
+    return true;
+  }
+  std::string value;
+  return internal::Get(*db_, view.options, datasets_, keys::DatasetKeyBytes(dataset), value);
 }
 
 absl::StatusOr<std::optional<LineageJob>> Store::GetJob(const JobKey& job) const {

@@ -37,11 +37,9 @@ absl::StatusOr<std::optional<Timestamp>> LastSuccessfulRun(storage::LineageSnaps
   if (!datasets.ok()) return datasets.status();
   std::optional<Timestamp> latest;
   for (const storage::DatasetKey& key : *datasets) {
-    absl::StatusOr<std::optional<meshdex::v1::LineageDataset>> dataset = snapshot.GetDataset(key);
-    if (!dataset.ok()) return dataset.status();
-    if (!dataset->has_value() || !(*dataset)->has_last_complete_time()) continue;
-    const Timestamp& time = (*dataset)->last_complete_time();
-    if (!latest || time > *latest) latest = time;
+    absl::StatusOr<std::optional<Timestamp>> time = snapshot.LastCompleteTime(key);
+    if (!time.ok()) return time.status();
+    if (time->has_value() && (!latest || **time > *latest)) latest = **time;
   }
   return latest;
 }

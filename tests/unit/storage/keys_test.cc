@@ -37,4 +37,13 @@ TEST(KeysTest, ClaimsRoundTrip) {
 }
 
 }  // namespace
+TEST(KeysTest, AnAliasKeyNamesItsDatasetWhenTheIdentityIsAnother) {
+  const DatasetKey dataset{"s3://bucket", "orders/2024"};
+  const DatasetKey identity{"s3://bucket", "orders"};
+  EXPECT_EQ(AliasedDatasetOf(ClaimAliasKey(identity, dataset)), DatasetKeyBytes(dataset));
+  EXPECT_EQ(AliasedDatasetOf(ClaimAliasKey(dataset, dataset)), "");
+  EXPECT_EQ(AliasedDatasetOf(DatasetKeyBytes(dataset)), std::nullopt);  // Not an alias key.
+  EXPECT_EQ(AliasedDatasetOf(ClaimAliasPrefix(identity)), std::nullopt);
+}
+
 }  // namespace meshdex::storage::keys

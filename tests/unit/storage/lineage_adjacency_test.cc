@@ -136,4 +136,42 @@ TEST(LineageAdjacencyTest, AKeyThatIsNoDownstreamEdgeLeavesEveryReaderToRocksDb)
 }
 
 }  // namespace
+// An edge proves both ends' records: HasEdge answers per sequence, for
+// either direction, and declines like Neighbors.
+TEST(LineageAdjacencyTest, HasEdgeFollowsTheEdgesVisibleAtASequence) {
+  LineageAdjacency graph;
+  const std::string a = keys::NodeBytes(Dataset("a"));
+  const std::string b = keys::NodeBytes(Dataset("b"));
+  graph.Add({Edge(Dataset("a"), Job("j"))}, 10);
+  bool has = true;
+  EXPECT_FALSE(graph.HasEdge(a, 10, &has));  // Not complete yet.
+  EXPECT_TRUE(has);
+  graph.MarkComplete(10);
+  graph.Add({Edge(Job("j"), Dataset("b"))}, 12);
+  ASSERT_TRUE(graph.HasEdge(a, 10, &has));
+  EXPECT_TRUE(has);
+  ASSERT_TRUE(graph.HasEdge(b, 11, &has));
+  EXPECT_FALSE(has);  // Its only edge (upstream) is newer than the reader.
+  ASSERT_TRUE(graph.HasEdge(b, 12, &has));
+  EXPECT_TRUE(has);
+  ASSERT_TRUE(graph.HasEdge(keys::NodeBytes(Dataset("none")), 12, &has));
+  EXPECT_FALSE(has);
+  EXPECT_FALSE(graph.HasEdge(a, 9, &has));  // Older than the load.
+}
+
+TEST(LineageAdjacencyTest, AliasedDatasetsAreAnsweredOnceComplete) {
+  LineageAdjacency graph;
+  const std::string aliased = keys::DatasetKeyBytes({"s3://lake", "a"});
+  graph.AddAliasedDatasets({aliased});
+  bool may = false;
+  EXPECT_FALSE(graph.MayBeAliased(aliased, 5, &may));
+  EXPECT_FALSE(may);
+  graph.MarkComplete(5);
+  ASSERT_TRUE(graph.MayBeAliased(aliased, 5, &may));
+  EXPECT_TRUE(may);
+  ASSERT_TRUE(graph.MayBeAliased(keys::DatasetKeyBytes({"s3://lake", "b"}), 5, &may));
+  EXPECT_FALSE(may);
+  EXPECT_FALSE(graph.MayBeAliased(aliased, 4, &may));
+}
+
 }  // namespace meshdex::storage

@@ -158,6 +158,27 @@ TEST_P(LineageSnapshotTest, ClaimAliasesAndRecordsAnswerWhatTheStoreAnswers) {
   EXPECT_FALSE(absent->has_value());
 }
 
+TEST_P(LineageSnapshotTest, LastCompleteTimeIsReadAloneFromTheRecord) {
+  Write([](WriteTxn& txn) {
+    LineageDataset completed = Record("completed", "topic");
+    completed.mutable_last_complete_time()->set_seconds(1700000123);
+    completed.mutable_last_complete_time()->set_nanos(5);
+    txn.PutDataset(completed);
+    txn.PutDataset(Record("never"));
+  });
+  LineageSnapshot snapshot(*store_);
+  absl::StatusOr<std::optional<google::protobuf::Timestamp>> time =
+      snapshot.LastCompleteTime({kNs, "completed"});
+  ASSERT_TRUE(time.ok() && time->has_value()) << time.status();
+  EXPECT_EQ((*time)->seconds(), 1700000123);
+  EXPECT_EQ((*time)->nanos(), 5);
+  for (const std::string name : {"never", "absent"}) {
+    time = snapshot.LastCompleteTime({kNs, name});
+    ASSERT_TRUE(time.ok()) << time.status();
+    EXPECT_FALSE(time->has_value()) << name;
+  }
+}
+
 TEST_P(LineageSnapshotTest, OneIteratorServesEverySeekInAnyOrder) {
   Write([](WriteTxn& txn) {
     txn.PutDataset(Record("a"));
@@ -331,6 +352,44 @@ TEST_P(LineageSnapshotTest, AReopenedStoreAnswersFromTheEdgesItLoaded) {
             std::vector<std::string>{"j1"});
   EXPECT_EQ(Neighbors(snapshot, Job("j1"), EdgeDirection::kUpstream),
             std::vector<std::string>{"a"});
+}
+
+// The datasets naming a claim_dataset are loaded with the edges: owners
+// through a claim identity survive a reopen (the in-memory graph would
+// otherwise answer that no record names one, and skip reading it).
+TEST_P(LineageSnapshotTest, AReopenedStoreFindsOwnersThroughClaimDatasets) {
+  Write([](WriteTxn& txn) {
+    txn.PutDataset(Record("alias", "topic"));
+    txn.PutClaim({kNs, "topic"}, {"urn:dp:sales:topic", "out"});
+    txn.PutDataset(Record("plain"));
+    txn.PutEdge(Dataset("alias"), Job("j1"));
+  });
+  store_.reset();
+  Open();
+  LineageSnapshot snapshot(*store_);
+  EXPECT_EQ(OwnerUrn(snapshot, "alias"), "urn:dp:sales:topic");
+  EXPECT_EQ(OwnerUrn(snapshot, "plain"), "");
+  EXPECT_EQ(snapshot.OwnerUrn({kNs, "alias"}).value_or("error"), "urn:dp:sales:topic");
+}
+
+// A dataset exists when it has a record: with edges (answered by the
+// in-memory graph when it is on) or without.
+TEST_P(LineageSnapshotTest, HasDatasetAnswersForDatasetsWithAndWithoutEdges) {
+  Write([](WriteTxn& txn) {
+    txn.PutDataset(Record("linked"));
+    txn.PutDataset(Record("lonely"));
+    txn.PutEdge(Dataset("linked"), Job("j1"));
+  });
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& [name, expected] :
+         std::vector<std::pair<std::string, bool>>{{"linked", true}, {"lonely", true}, {"absent", false}}) {
+      absl::StatusOr<bool> has = store_->HasDataset({kNs, name});
+      ASSERT_TRUE(has.ok()) << has.status();
+      EXPECT_EQ(*has, expected) << name << " pass " << pass;
+    }
+    store_.reset();
+    Open();  // And as loaded.
+  }
 }
 
 TEST_P(LineageSnapshotTest, WritesWhileTheGraphLoadsEndUpInIt) {
