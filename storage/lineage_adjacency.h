@@ -19,7 +19,7 @@
 // the caller reads RocksDB instead.
 //
 // Memory: per node its bytes, a hash entry and two vectors; 16 bytes per
-// edge and direction.
+// edge and direction; the key bytes of each dataset naming a claim_dataset.
 //
 // Thread-safety: thread-safe. Writers (the store's commit path and its
 // loader) take a writer lock; readers share a reader lock per call.
