@@ -2,9 +2,14 @@
 
 #include <algorithm>
 
+#include "rocksdb/snapshot.h"
 #include "storage/keys.h"
 
 namespace meshdex::storage {
+
+uint64_t LineageAdjacency::ReaderSequence(const rocksdb::Snapshot* pin) {
+  return pin != nullptr ? pin->GetSequenceNumber() : kLatest;
+}
 
 uint32_t LineageAdjacency::Intern(absl::string_view bytes) {
   auto found = ids_.find(bytes);
@@ -119,6 +124,7 @@ bool LineageAdjacency::HasEdge(absl::string_view node, uint64_t sequence, bool* 
 }
 
 void LineageAdjacency::AddAliasedDatasets(absl::Span<const std::string> datasets) {
+  if (datasets.empty()) return;  // Most writes: no writer lock taken for nothing.
   absl::MutexLock lock(&mu_);
   aliased_.insert(datasets.begin(), datasets.end());
 }

@@ -42,6 +42,10 @@
 #include "absl/types/span.h"
 #include "storage/store.h"
 
+namespace rocksdb {
+class Snapshot;
+}
+
 namespace meshdex::storage {
 
 class LineageAdjacency {
@@ -49,6 +53,9 @@ class LineageAdjacency {
   // A reader that sees every edge added so far (the store's writer, whose
   // reads see the applied state rather than a snapshot).
   static constexpr uint64_t kLatest = std::numeric_limits<uint64_t>::max();
+  // The sequence a reader of `pin` passes: its snapshot's, kLatest without
+  // one (a read view of the writer, internal::ReadView::pin null).
+  static uint64_t ReaderSequence(const rocksdb::Snapshot* pin);
   // A node's index in this graph, fixed for the graph's lifetime: a walk
   // keeps ids rather than node bytes.
   using NodeId = uint32_t;

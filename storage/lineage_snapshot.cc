@@ -43,7 +43,7 @@ absl::StatusOr<std::optional<Field>> FieldOfRecord(absl::string_view record, int
 LineageSnapshot::LineageSnapshot(const Store& store)
     : store_(store),
       view_(store.ReadState()),
-      sequence_(view_.pin != nullptr ? view_.pin->GetSequenceNumber() : LineageAdjacency::kLatest) {}
+      sequence_(LineageAdjacency::ReaderSequence(view_.pin.get())) {}
 
 LineageSnapshot::~LineageSnapshot() = default;
 

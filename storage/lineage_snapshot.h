@@ -12,9 +12,10 @@
 // reads only the claim identity out of a dataset record when finding an
 // owner (and only when the in-memory graph says the record may name one). A
 // product's trust (one claim scan per output port, then each dataset's last
-// completion, read alone) reads through one too. Dataset/job neighbours come from the store's in-memory graph
-// (storage/lineage_adjacency.h) once it is loaded, at this snapshot's
-// sequence, so they are the ones RocksDB would return.
+// completion, read alone) reads through one too. Dataset/job neighbours come
+// from the store's in-memory graph (storage/lineage_adjacency.h) once it is
+// loaded, at this snapshot's sequence, so they are the ones RocksDB would
+// return.
 //
 // Invariants: reads see the state the store's own reads would have seen at
 // construction (inside a Store::Write callback, the applied state).

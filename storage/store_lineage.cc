@@ -4,7 +4,6 @@
 
 #include "google/protobuf/util/time_util.h"
 #include "rocksdb/db.h"
-#include "rocksdb/snapshot.h"
 #include "rocksdb/write_batch.h"
 #include "storage/keys.h"
 #include "storage/lineage_adjacency.h"
@@ -237,12 +236,11 @@ absl::StatusOr<std::optional<LineageDataset>> Store::GetDataset(const DatasetKey
 
 absl::StatusOr<bool> Store::HasDataset(const DatasetKey& dataset) const {
   const internal::ReadView view = ReadState();
-  const uint64_t sequence =
-      view.pin != nullptr ? view.pin->GetSequenceNumber() : LineageAdjacency::kLatest;
+  const LineageNodeKey node{LineageNodeKey::Kind::kDataset, dataset.ns, dataset.name};
   bool has_edge = false;
   if (adjacency_ != nullptr &&
-      adjacency_->HasEdge(keys::NodeBytes({LineageNodeKey::Kind::kDataset, dataset.ns, dataset.name}),
-                          sequence, &has_edge) &&
+      adjacency_->HasEdge(keys::NodeBytes(node), LineageAdjacency::ReaderSequence(view.pin.get()),
+                          &has_edge) &&
       has_edge) {
     return true;
   }
