@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "CLI/CLI.hpp"
+#include "absl/algorithm/container.h"
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -109,6 +110,9 @@ struct Options {
   // Without --server: the started meshdexd's data directory, kept after the
   // run (else a temp dir, removed).
   std::string keep_data_dir;
+  // The latency phases to run (names of kLatencyPhases); the keys of the
+  // others are null, noted as not measured.
+  std::vector<std::string> phases;
 };
 
 // The figures of one run: results[key] is a number or null; notes say why
@@ -144,6 +148,10 @@ struct PhaseResult {
 
 // One operation of a phase: `op(i)` runs call number i; returns its status.
 using Operation = std::function<absl::Status(int64_t)>;
+
+// The latency phases, in the order they run; --phases picks some.
+const std::vector<std::string> kLatencyPhases = {"health", "get",   "search",    "suggest",
+                                                 "lineage", "hubs", "raw_xapian"};
 
 // A client gives up a phase after this many failures without a success.
 constexpr int64_t kHopelessErrors = 100;
@@ -494,44 +502,71 @@ meshdex::v1::SearchRequest SearchRequestOf(const BenchQuery& query) {
   return request;
 }
 
+// Whether --phases names `phase`; if not, its result keys are noted as not
+// measured.
+bool Wanted(const Options& options, absl::string_view phase,
+            const std::vector<std::string>& keys, Report& report) {
+  if (absl::c_linear_search(options.phases, phase)) return true;
+  for (const std::string& key : keys) {
+    if (!key.empty()) report.Null(key, absl::StrCat("not measured: --phases omits ", phase));
+  }
+  return false;
+}
+
 void MeasureServer(const MeshGenerator& mesh, const Options& options, Target& target,
                    Report& report) {
   const Client& client = *target.client;
   const auto health = grpc::health::v1::Health::NewStub(client.channel());
+  // Phase `phase` of --phases, run under `label` and recorded under its keys.
+  const auto measure = [&](absl::string_view phase, const std::string& label,
+                           const std::function<Operation(int)>& make_op, const std::string& p50_key,
+                           const std::string& p99_key) {
+    if (Wanted(options, phase, {p50_key, p99_key}, report)) {
+      Record(report, RunPhase(label, options, make_op), p50_key, p99_key);
+    }
+  };
 
-  Record(report, RunPhase("health (empty RPC)", options, [&](int) -> Operation {
-           return [&](int64_t) {
-             return StatusOf(client.Call(&grpc::health::v1::Health::Stub::Check, *health,
-                                         grpc::health::v1::HealthCheckRequest()));
-           };
-         }),
-         "health_p50_us");
-  Record(report, RunPhase("GetProduct", options, [&](int t) -> Operation {
-           return [&, t](int64_t i) {
-             meshdex::v1::GetProductRequest request;
-             request.set_urn(mesh.ProductUrn((i * 7919 + t * 104729) % mesh.products()));
-             return StatusOf(
-                 client.Call(&meshdex::v1::CatalogService::Stub::GetProduct, client.catalog(), request));
-           };
-         }),
-         "get_p50_us", "get_p99_us");
-  Record(report, RunPhase("Search", options, [&](int) -> Operation {
-           return [&](int64_t i) {
-             const meshdex::v1::SearchRequest request = SearchRequestOf(mesh.Query(i));
-             return StatusOf(
-                 client.Call(&meshdex::v1::SearchService::Stub::Search, client.search(), request));
-           };
-         }),
-         "search_p50_us", "search_p99_us");
-  Record(report, RunPhase("Suggest", options, [&](int) -> Operation {
-           return [&](int64_t i) {
-             meshdex::v1::SuggestRequest request;
-             request.set_prefix(mesh.SuggestPrefix(i));
-             return StatusOf(
-                 client.Call(&meshdex::v1::SearchService::Stub::Suggest, client.search(), request));
-           };
-         }),
-         "suggest_p50_us");
+  measure(
+      "health", "health (empty RPC)",
+      [&](int) -> Operation {
+        return [&](int64_t) {
+          return StatusOf(client.Call(&grpc::health::v1::Health::Stub::Check, *health,
+                                      grpc::health::v1::HealthCheckRequest()));
+        };
+      },
+      "health_p50_us", "");
+  measure(
+      "get", "GetProduct",
+      [&](int t) -> Operation {
+        return [&, t](int64_t i) {
+          meshdex::v1::GetProductRequest request;
+          request.set_urn(mesh.ProductUrn((i * 7919 + t * 104729) % mesh.products()));
+          return StatusOf(client.Call(&meshdex::v1::CatalogService::Stub::GetProduct,
+                                      client.catalog(), request));
+        };
+      },
+      "get_p50_us", "get_p99_us");
+  measure(
+      "search", "Search",
+      [&](int) -> Operation {
+        return [&](int64_t i) {
+          const meshdex::v1::SearchRequest request = SearchRequestOf(mesh.Query(i));
+          return StatusOf(
+              client.Call(&meshdex::v1::SearchService::Stub::Search, client.search(), request));
+        };
+      },
+      "search_p50_us", "search_p99_us");
+  measure(
+      "suggest", "Suggest",
+      [&](int) -> Operation {
+        return [&](int64_t i) {
+          meshdex::v1::SuggestRequest request;
+          request.set_prefix(mesh.SuggestPrefix(i));
+          return StatusOf(
+              client.Call(&meshdex::v1::SearchService::Stub::Suggest, client.search(), request));
+        };
+      },
+      "suggest_p50_us", "");
   std::atomic<int64_t> truncated{0};
   const auto walk = [&](const std::function<std::string(int64_t)>& start) {
     return [&, start](int) -> Operation {
@@ -549,19 +584,16 @@ void MeasureServer(const MeshGenerator& mesh, const Options& options, Target& ta
       };
     };
   };
-  Record(report,
-         RunPhase("lineage depth 5", options,
-                  walk([&](int64_t i) { return mesh.LakeWalkStart(i); })),
-         "lineage_depth5_p50_us");
-  Record(report,
-         RunPhase("lineage depth 5 (hubs)", options,
-                  walk([&](int64_t i) { return mesh.HubWalkStart(i); })),
-         "", "lineage_hub_depth5_p99_us");
+  measure("lineage", "lineage depth 5", walk([&](int64_t i) { return mesh.LakeWalkStart(i); }),
+          "lineage_depth5_p50_us", "");
+  measure("hubs", "lineage depth 5 (hubs)", walk([&](int64_t i) { return mesh.HubWalkStart(i); }),
+          "", "lineage_hub_depth5_p99_us");
   if (truncated > 0) {
     report.notes["lineage_hub_depth5_p99_us"] =
         absl::StrFormat("%d walks hit max_nodes %d", truncated.load(), kLineageMaxNodes);
   }
 
+  if (!Wanted(options, "raw_xapian", {"xapian_raw_p50_us"}, report)) return;
   if (target.data_dir().empty()) {
     report.Null("xapian_raw_p50_us",
                 "--server given without --server_data_dir: the index directory is not known");
@@ -898,6 +930,12 @@ int main(int argc, char** argv) {
   app.add_option("--keep_data_dir", options.keep_data_dir,
                  "Without --server: start meshdexd on this new (or empty) directory and keep it, "
                  "to re-measure later with --server ... --server_data_dir DIR --skip_load");
+  options.phases = meshdex::bench::kLatencyPhases;
+  app.add_option("--phases", options.phases,
+                 "Latency phases to run, comma-separated (the others' figures are null)")
+      ->delimiter(',')
+      ->check(CLI::IsMember(meshdex::bench::kLatencyPhases))
+      ->capture_default_str();
   app.add_flag("--print_digest", options.print_digest,
                "Print a digest of the generated mesh and exit (determinism check)");
   CLI11_PARSE(app, argc, argv);

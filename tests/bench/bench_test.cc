@@ -164,7 +164,8 @@ TEST(BenchSmoke, ServerModeMeasuresRawXapianOnTheServersIndex) {
 
 // --keep_data_dir keeps the started server's data, which a later run
 // re-measures with --server --skip_load (its reads would fail on an empty
-// store); a directory holding data is refused.
+// store); a directory holding data is refused. The re-measure runs the
+// phases --phases names, the others' figures are null with a note.
 TEST(BenchSmoke, KeptDataDirIsReMeasuredWithSkipLoad) {
   meshdex::testing::TempDir dir;
   const std::vector<std::string> mesh = {"--products", "100", "--events", "100", "--seconds",
@@ -187,8 +188,8 @@ TEST(BenchSmoke, KeptDataDirIsReMeasuredWithSkipLoad) {
   ASSERT_TRUE(server.Start()) << server.log_path();
   const meshdex::testing::CommandResult measured =
       command({"--server", server.grpc_address(), "--http", server.http_address(),
-               "--server_data_dir", dir.Sub("kept"), "--skip_load", "--report",
-               dir.Sub("report.json")});
+               "--server_data_dir", dir.Sub("kept"), "--skip_load", "--phases", "get,lineage",
+               "--report", dir.Sub("report.json")});
   ASSERT_EQ(measured.exit_code, 0) << measured.err;
   std::ifstream in(dir.Sub("report.json"));
   const nlohmann::json report = nlohmann::json::parse(in, nullptr, false);
@@ -196,6 +197,15 @@ TEST(BenchSmoke, KeptDataDirIsReMeasuredWithSkipLoad) {
   EXPECT_TRUE(report["results"]["get_p50_us"].is_number()) << report["notes"];
   EXPECT_TRUE(report["results"]["lineage_depth5_p50_us"].is_number()) << report["notes"];
   EXPECT_TRUE(report["results"]["register_per_s"].is_null());
+  for (const char* omitted : {"health_p50_us", "search_p50_us", "xapian_raw_p50_us"}) {
+    EXPECT_TRUE(report["results"][omitted].is_null()) << omitted;
+    EXPECT_TRUE(absl::StrContains(report["notes"].value(omitted, ""), "--phases omits"))
+        << report["notes"];
+  }
+
+  const meshdex::testing::CommandResult unknown = command({"--phases", "get,nonsense"});
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_TRUE(absl::StrContains(unknown.err, "nonsense")) << unknown.err;
 }
 
 TEST(BenchDigest, SameSeedSameDigestOtherSeedOtherDigest) {
