@@ -8,6 +8,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
@@ -23,7 +24,6 @@ using meshdex::v1::Port;
 constexpr size_t kMaxTermBytes = 245;
 
 constexpr char kIdPrefix[] = "Q";
-constexpr char kCompletionPrefix[] = "XS";
 
 // Within-document frequency added per occurrence: BM25 ranks a document
 // matching in its name or title above one matching in a schema description.
@@ -365,12 +365,12 @@ std::string CompletionKey(absl::string_view text) {
 }
 
 std::string CompletionTermPrefix(size_t key_length, absl::string_view key_prefix) {
-  return absl::StrFormat("%s%02d%s", kCompletionPrefix, key_length, key_prefix);
+  return absl::StrFormat("%s%02d%s", kCompletionTermsPrefix, key_length, key_prefix);
 }
 
 std::optional<std::string> CompletionKeyOfTerm(absl::string_view term) {
-  constexpr size_t kHeader = sizeof(kCompletionPrefix) - 1 + 2;
-  if (term.size() <= kHeader || term.substr(0, 2) != kCompletionPrefix) return std::nullopt;
+  constexpr size_t kHeader = kCompletionTermsPrefix.size() + 2;
+  if (term.size() <= kHeader || !absl::StartsWith(term, kCompletionTermsPrefix)) return std::nullopt;
   return std::string(term.substr(kHeader));
 }
 

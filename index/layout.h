@@ -138,6 +138,9 @@ inline constexpr size_t kMaxCompletionKeyBytes = 64;
 // Lower-cased text with runs of whitespace collapsed to one space, trimmed
 // and cut to kMaxCompletionKeyBytes. Applied to indexed text and prefixes.
 std::string CompletionKey(absl::string_view text);
+// Every completion term starts with this; CompletionTermPrefix follows it
+// with the key's length in two digits, so shorter keys' terms sort first.
+inline constexpr absl::string_view kCompletionTermsPrefix = "XS";
 // The completion terms of keys of exactly `key_length` bytes that start with
 // `key_prefix` all start with the returned string.
 std::string CompletionTermPrefix(size_t key_length, absl::string_view key_prefix);

@@ -9,6 +9,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "index/layout.h"
 
@@ -47,14 +48,21 @@ std::vector<EntitySuggestion> Entities(const Xapian::Database& db, const std::st
                                        size_t limit) {
   std::vector<EntitySuggestion> found;
   absl::flat_hash_set<std::string> urns;
-  for (size_t length = key.size(); length <= layout::kMaxCompletionKeyBytes && found.size() < limit;
-       ++length) {
+  // One iterator for every length: the lengths' term ranges come in this
+  // order, and skipping ahead reuses the B-tree blocks the iterator holds
+  // where a new iterator per length would read them again.
+  const std::string completions(layout::kCompletionTermsPrefix);
+  const Xapian::TermIterator end = db.allterms_end(completions);
+  Xapian::TermIterator term = db.allterms_begin(completions);
+  for (size_t length = key.size();
+       length <= layout::kMaxCompletionKeyBytes && found.size() < limit && term != end; ++length) {
     const std::string prefix = layout::CompletionTermPrefix(length, key);
-    for (Xapian::TermIterator term = db.allterms_begin(prefix);
-         term != db.allterms_end(prefix) && found.size() < limit; ++term) {
-      const std::optional<std::string> completion = layout::CompletionKeyOfTerm(*term);
-      for (Xapian::PostingIterator posting = db.postlist_begin(*term);
-           posting != db.postlist_end(*term) && found.size() < limit; ++posting) {
+    for (term.skip_to(prefix); term != end && found.size() < limit; ++term) {
+      const std::string completion_term = *term;
+      if (!absl::StartsWith(completion_term, prefix)) break;
+      const std::optional<std::string> completion = layout::CompletionKeyOfTerm(completion_term);
+      for (Xapian::PostingIterator posting = db.postlist_begin(completion_term);
+           posting != db.postlist_end(completion_term) && found.size() < limit; ++posting) {
         std::optional<layout::StoredFields> stored = layout::DecodeStoredFields(
             db.get_document(*posting, Xapian::DOC_ASSUME_VALID).get_data());
         if (!stored.has_value() || !urns.insert(stored->urn).second) continue;
@@ -75,17 +83,22 @@ void CollectTerms(const Xapian::Database& db, const std::string& term_prefix,
   const std::string prefix = term_prefix + key;
   size_t scanned = 0;
   for (Xapian::TermIterator term = db.allterms_begin(prefix);
-       term != db.allterms_end(prefix) && scanned < Suggester::kMaxTermScan; ++term, ++scanned) {
-    std::string text = (*term).substr(term_prefix.size());
-    const Xapian::doccount frequency = term.get_termfreq();
-    if (!tag && (frequency < Suggester::kMinWordFrequency || !layout::IsDictionaryWord(text) ||
-                 IsStopword(text))) {
-      continue;
+       term != db.allterms_end(prefix) && scanned < Suggester::kMaxTermScan; ++scanned) {
+    const std::string name = *term;
+    std::string text = name.substr(term_prefix.size());
+    // The frequency is read from the term's posting list: only for candidates.
+    const bool candidate = tag || (layout::IsDictionaryWord(text) && !IsStopword(text));
+    const Xapian::doccount frequency = candidate ? term.get_termfreq() : 0;
+    if (tag || (candidate && frequency >= Suggester::kMinWordFrequency)) {
+      TermSuggestion& suggestion = terms[text];
+      suggestion.text = std::move(text);
+      suggestion.frequency = std::max(suggestion.frequency, frequency);
+      suggestion.tag = suggestion.tag || tag;
     }
-    TermSuggestion& suggestion = terms[text];
-    suggestion.text = std::move(text);
-    suggestion.frequency = std::max(suggestion.frequency, frequency);
-    suggestion.tag = suggestion.tag || tag;
+    // Not ++term: a glass term iterator steps through every chunk of the
+    // term's posting list (all of a frequent word's postings, read from
+    // disk). The next term is the first key after name + '\0'.
+    term.skip_to(name + '\0');
   }
 }
 

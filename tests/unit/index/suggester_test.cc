@@ -84,6 +84,19 @@ TEST_F(SuggesterTest, TagsAndFrequentWordsByProductCount) {
   EXPECT_THAT(Suggest("tempe"), ElementsAre(Pair("temperature", "")));
 }
 
+// A word in thousands of products has a posting list of several chunks in
+// the index; the terms after it (here one it is a prefix of) are still found.
+TEST_F(SuggesterTest, TermsAfterAWordOfManyProductsAreFound) {
+  for (int i = 0; i < 2500; ++i) {
+    Put(Titled("bulk", absl::StrCat("p", i), "", {"telemetry"}, "telemetry"));
+  }
+  for (const char* name : {"x", "y"}) {
+    Put(Titled("few", name, "", {"telemetryx", "teletype"}, "telemetryx teletype"));
+  }
+  EXPECT_THAT(Suggest("tele"), ElementsAre(Pair("telemetry", ""), Pair("telemetryx", ""),
+                                           Pair("teletype", "")));
+}
+
 TEST_F(SuggesterTest, EntitiesAndTermsShareTheLimit) {
   for (const char* name : {"sensor-a", "sensor-b", "sensor-c", "sensor-d"}) {
     Put(Titled("iot", name, "", {"sensors"}, "sensor sensing"));
