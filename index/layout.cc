@@ -364,6 +364,13 @@ std::string CompletionKey(absl::string_view text) {
   return std::string(CutUtf8(Xapian::Unicode::tolower(collapsed), kMaxCompletionKeyBytes));
 }
 
+void NextTerm(Xapian::TermIterator& term) {
+  // The key of a term's first posting chunk is the term, those of its other
+  // chunks the term, '\0', a document id: the next term starts after
+  // term + '\0'.
+  term.skip_to(*term + '\0');
+}
+
 std::string CompletionTermPrefix(size_t key_length, absl::string_view key_prefix) {
   return absl::StrFormat("%s%02d%s", kCompletionTermsPrefix, key_length, key_prefix);
 }

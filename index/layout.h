@@ -129,6 +129,12 @@ std::optional<StoredFields> DecodeStoredFields(absl::string_view data);
 // Text analysis shared by indexing, query parsing and snippets.
 Xapian::Stem Stemmer();
 
+// Moves `term`, an iterator over the term dictionary (allterms), to the next
+// term. Use it instead of ++term where terms can be frequent: on a glass
+// database ++ steps through every chunk of the current term's posting list
+// (all the postings of a facet value or common word, read from disk).
+void NextTerm(Xapian::TermIterator& term);
+
 // Whether an unprefixed term is a word worth offering as a spelling
 // correction or completion: at least three bytes, one letter, no '_'.
 bool IsDictionaryWord(absl::string_view term);

@@ -224,7 +224,7 @@ Facet FacetOfIndex(const Xapian::Database& db, const layout::FilterField& field)
   const std::string prefix(field.prefix);
   std::vector<std::pair<std::string, int64_t>> values;
   for (Xapian::TermIterator term = db.allterms_begin(prefix); term != db.allterms_end(prefix);
-       ++term) {
+       layout::NextTerm(term)) {
     values.emplace_back((*term).substr(prefix.size()), term.get_termfreq());
   }
   return MakeFacet(field, std::move(values));

@@ -83,22 +83,17 @@ void CollectTerms(const Xapian::Database& db, const std::string& term_prefix,
   const std::string prefix = term_prefix + key;
   size_t scanned = 0;
   for (Xapian::TermIterator term = db.allterms_begin(prefix);
-       term != db.allterms_end(prefix) && scanned < Suggester::kMaxTermScan; ++scanned) {
-    const std::string name = *term;
-    std::string text = name.substr(term_prefix.size());
-    // The frequency is read from the term's posting list: only for candidates.
-    const bool candidate = tag || (layout::IsDictionaryWord(text) && !IsStopword(text));
-    const Xapian::doccount frequency = candidate ? term.get_termfreq() : 0;
-    if (tag || (candidate && frequency >= Suggester::kMinWordFrequency)) {
-      TermSuggestion& suggestion = terms[text];
-      suggestion.text = std::move(text);
-      suggestion.frequency = std::max(suggestion.frequency, frequency);
-      suggestion.tag = suggestion.tag || tag;
-    }
-    // Not ++term: a glass term iterator steps through every chunk of the
-    // term's posting list (all of a frequent word's postings, read from
-    // disk). The next term is the first key after name + '\0'.
-    term.skip_to(name + '\0');
+       term != db.allterms_end(prefix) && scanned < Suggester::kMaxTermScan;
+       layout::NextTerm(term), ++scanned) {
+    std::string text = (*term).substr(term_prefix.size());
+    // Checked first: the frequency is read from the term's posting list.
+    if (!tag && (!layout::IsDictionaryWord(text) || IsStopword(text))) continue;
+    const Xapian::doccount frequency = term.get_termfreq();
+    if (!tag && frequency < Suggester::kMinWordFrequency) continue;
+    TermSuggestion& suggestion = terms[text];
+    suggestion.text = std::move(text);
+    suggestion.frequency = std::max(suggestion.frequency, frequency);
+    suggestion.tag = suggestion.tag || tag;
   }
 }
 

@@ -249,6 +249,24 @@ TEST_F(SearcherTest, EmptyQueryAndMatcherCountFacetsAlike) {
   EXPECT_EQ(a->total_estimate(), b->total_estimate());
 }
 
+// A facet value of thousands of products has a posting list of several
+// chunks in the index; the empty query still counts the values after it.
+TEST_F(SearcherTest, EmptyQueryCountsValuesAfterAValueOfManyProducts) {
+  for (int i = 0; i < 2500; ++i) Put(Product("bulk", absl::StrCat("p", i)));
+  Put(Product("bulkx", "one"));
+  CatchUp();
+  SearchRequest browse;
+  browse.add_facets("domain");
+  absl::StatusOr<SearchResponse> response = Search(browse);
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(Counts(response->facets(0)),
+            (std::map<std::string, int64_t>{{"bulk", 2500},
+                                            {"bulkx", 1},
+                                            {"logistics", 2},
+                                            {"production", 1},
+                                            {"sales", 2}}));
+}
+
 TEST_F(SearcherTest, FacetsFollowTheQuery) {
   SearchRequest request;
   request.set_query("tag:iot");
