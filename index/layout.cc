@@ -377,7 +377,9 @@ std::string CompletionTermPrefix(size_t key_length, absl::string_view key_prefix
 
 std::optional<std::string> CompletionKeyOfTerm(absl::string_view term) {
   constexpr size_t kHeader = kCompletionTermsPrefix.size() + 2;
-  if (term.size() <= kHeader || !absl::StartsWith(term, kCompletionTermsPrefix)) return std::nullopt;
+  if (term.size() <= kHeader || !absl::StartsWith(term, kCompletionTermsPrefix)) {
+    return std::nullopt;
+  }
   return std::string(term.substr(kHeader));
 }
 
