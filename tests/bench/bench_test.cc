@@ -208,6 +208,29 @@ TEST(BenchSmoke, KeptDataDirIsReMeasuredWithSkipLoad) {
   EXPECT_TRUE(absl::StrContains(unknown.err, "nonsense")) << unknown.err;
 }
 
+// A peer phase runs with the meshdex phase it is the peer of: with --phases
+// naming none of search, lineage and hubs, PostgreSQL is not even started
+// (no postgres_version), whether or not it is installed.
+TEST(BenchSmoke, PhasesWithoutAPeerStartNoPostgres) {
+  meshdex::testing::TempDir dir;
+  const meshdex::testing::CommandResult result = meshdex::testing::RunCommand(
+      {MESHDEX_BENCH_PATH, "--products", "50", "--events", "50", "--seconds", "0.2",
+       "--min_samples", "50", "--clients", "2", "--phases", "health,get", "--report",
+       dir.Sub("report.json")});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::ifstream in(dir.Sub("report.json"));
+  const nlohmann::json report = nlohmann::json::parse(in, nullptr, false);
+  ASSERT_FALSE(report.is_discarded());
+  EXPECT_TRUE(report["results"]["get_p50_us"].is_number()) << report["notes"];
+  EXPECT_FALSE(report["extra"].contains("postgres_version")) << report["extra"];
+  for (const char* peer : {"postgres_search_p50_us", "postgres_lineage_depth5_p50_us",
+                           "postgres_lineage_hub_depth5_p99_us"}) {
+    EXPECT_TRUE(report["results"][peer].is_null()) << peer;
+    EXPECT_TRUE(absl::StrContains(report["notes"].value(peer, ""), "--phases omits"))
+        << report["notes"];
+  }
+}
+
 TEST(BenchDigest, SameSeedSameDigestOtherSeedOtherDigest) {
   const auto digest = [](const std::string& seed) {
     meshdex::testing::CommandResult result = meshdex::testing::RunCommand(
