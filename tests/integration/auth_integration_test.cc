@@ -24,6 +24,7 @@
 #include "meshdex/v1/lineage.grpc.pb.h"
 #include "meshdex/v1/search.grpc.pb.h"
 #include "server/auth/sha256.h"
+#include "tests/testing/health_probe.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/temp_dir.h"
 
@@ -219,25 +220,6 @@ class AuthIntegrationTest : public ::testing::Test {
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
 
-  // Returns once the index has applied every write so far: a search waiting
-  // for the store's last sequence answers then.
-  void AwaitIndexCaughtUp() {
-    grpc::ClientContext stats_context;
-    Authorize(stats_context, "admin");
-    meshdex::v1::Stats stats;
-    ASSERT_TRUE(NewStub<meshdex::v1::AdminService>()
-                    ->GetStats(&stats_context, meshdex::v1::GetStatsRequest(), &stats)
-                    .ok());
-    grpc::ClientContext search_context;
-    Authorize(search_context, "admin");
-    meshdex::v1::SearchRequest search;
-    search.set_min_sequence(stats.last_sequence());
-    meshdex::v1::SearchResponse found;
-    const grpc::Status searched =
-        NewStub<meshdex::v1::SearchService>()->Search(&search_context, search, &found);
-    ASSERT_TRUE(searched.ok()) << searched.error_message();
-  }
-
   httplib::Client Http() {
     httplib::Client client("http://" + server_->http_address());
     client.set_default_headers({{"Accept-Encoding", "identity"}});
@@ -324,9 +306,11 @@ TEST_F(AuthIntegrationTest, AccessMatrixOverHttp) {
     }
   }
   // Health and readiness need no token. Ready once the index has caught up
-  // with the store as it was at start: waiting for the last write covers it.
+  // with the store as it was at start, when the search service's gRPC health
+  // turns SERVING.
   EXPECT_EQ(Http().Get("/healthz")->status, 200);
-  AwaitIndexCaughtUp();
+  EXPECT_EQ(meshdex::testing::ProbeUntilServing(channel_, "meshdex.v1.SearchService"),
+            grpc::health::v1::HealthCheckResponse::SERVING);
   EXPECT_EQ(Http().Get("/readyz")->status, 200);
   httplib::Result refused = Http().Get("/v1/products");
   ASSERT_TRUE(refused);
