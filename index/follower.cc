@@ -432,6 +432,7 @@ void IndexFollower::Run() {
       }
       continue;
     }
+    PaceCommits();
     const absl::StatusOr<bool> applied = ApplyBatch();
     if (!applied.ok()) {
       spdlog::error("index: applying changes after sequence {} failed: {}; retrying",
@@ -443,6 +444,20 @@ void IndexFollower::Run() {
   }
   next_batch_.reset();  // Waits for a batch still being prepared.
   CloseWriter();
+}
+
+void IndexFollower::PaceCommits() {
+  const absl::Time due = last_commit_ + options_.min_commit_interval;
+  const uint64_t full_batch = writer_applied_ + options_.max_batch_records;
+  for (absl::Time now = absl::Now(); now < due; now = absl::Now()) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (stop_ || rebuilds_requested_ > rebuilds_done_) return;
+    }
+    // Slices of idle_wait, like the idle wait in Run(), bound how late
+    // Stop() and Rebuild() are noticed.
+    if (store_.WaitForSequence(full_batch, std::min(due, now + options_.idle_wait))) return;
+  }
 }
 
 bool IndexFollower::StopRequested() const {
@@ -578,6 +593,7 @@ absl::Status IndexFollower::WriteBatch(const PreparedBatch& batch) {
     documents_written_.fetch_add(written, std::memory_order_relaxed);
     documents_unchanged_.fetch_add(batch.documents.size() - written, std::memory_order_relaxed);
     PublishCommit(batch.last);
+    last_commit_ = absl::Now();
   } catch (const Xapian::DatabaseCorruptError& error) {
     CancelTransaction(*writer_);
     absl::MutexLock lock(&mu_);

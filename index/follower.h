@@ -9,6 +9,9 @@
 // max_batch_records; under load records pile up while a commit runs, so
 // batches grow; when idle a single record is committed at once) is one Xapian
 // commit that also stores the last applied sequence in the database metadata.
+// Commits are paced: a batch that is not full waits until min_commit_interval
+// has passed since the last commit, so a trickle of single writes is committed
+// a few dozen times a second rather than once per write.
 // A batch is prepared (records read, documents built: store reads only)
 // before it is written; when the follower is behind (a full batch), the next
 // batch is prepared on a second thread while the current one is written, so
@@ -65,6 +68,14 @@ struct IndexFollowerOptions {
   absl::Duration idle_wait = absl::Milliseconds(50);
   // Pause before retrying a batch that failed (store or disk error).
   absl::Duration retry_backoff = absl::Seconds(1);
+  // Least time from the end of one commit to the start of the next batch
+  // while fewer than max_batch_records records wait. A commit costs about as
+  // much as indexing dozens of changed entities, so under a trickle of writes
+  // (one OpenLineage event per HTTP request) committing each write made the
+  // follower most of the server's CPU. The first write after a quiet spell is
+  // committed at once; a search sees a write at most this much later (plus
+  // the commit), and min_sequence searches wait for it. Zero: no pacing.
+  absl::Duration min_commit_interval = absl::Milliseconds(50);
   // fsync every commit. Without it a crash can leave an index that must be
   // rebuilt; it never loses catalog data (the store is the source of truth).
   bool sync_commits = true;
@@ -145,6 +156,9 @@ class IndexFollower {
   // The batch after the one being written, prepared on another thread.
   struct NextBatch;
 
+  // Waits out min_commit_interval since the last commit; returns early once
+  // a full batch waits, or on Stop() or a Rebuild() request.
+  void PaceCommits();
   // Applies the next batch of change records; false when there was none.
   absl::StatusOr<bool> ApplyBatch();
   // Reads up to max_batch_records change records from sequence `from` on and
@@ -175,6 +189,7 @@ class IndexFollower {
   // Owned by the follower thread (or by Rebuild() while it is not running).
   std::unique_ptr<Xapian::WritableDatabase> writer_;
   uint64_t writer_applied_ = 0;
+  absl::Time last_commit_ = absl::InfinitePast();
   std::unique_ptr<NextBatch> next_batch_;  // Null when none is being prepared.
   std::atomic<uint64_t> documents_written_{0};
   std::atomic<uint64_t> documents_unchanged_{0};

@@ -79,6 +79,9 @@ ABSL_FLAG(bool, reindex, false, "Rebuild the search index from the store before 
 ABSL_FLAG(int, index_batch_records, 1000,
           "Most change-log records the search index applies in one commit (a follower that is "
           "behind commits this many at once).");
+ABSL_FLAG(int, index_commit_interval_ms, 50,
+          "While writes trickle in, least milliseconds between two search index commits (a write "
+          "after a quiet spell is committed at once; 0 commits every batch at once).");
 ABSL_FLAG(bool, lineage_graph_in_memory, true,
           "Keep the lineage graph's edges in memory for walks (loaded in the background at start).");
 ABSL_FLAG(int, block_cache_mb, 512,
@@ -225,6 +228,9 @@ absl::Status CheckLimitFlags() {
   if (absl::GetFlag(FLAGS_index_batch_records) < 1) {
     return absl::InvalidArgumentError("--index_batch_records: must be at least 1");
   }
+  if (absl::GetFlag(FLAGS_index_commit_interval_ms) < 0) {
+    return absl::InvalidArgumentError("--index_commit_interval_ms: must be 0 (no pacing) or more");
+  }
   if (absl::GetFlag(FLAGS_block_cache_mb) < 8) {
     return absl::InvalidArgumentError("--block_cache_mb: must be at least 8");
   }
@@ -291,6 +297,8 @@ absl::Status Run() {
 
   index::IndexFollowerOptions index_options;
   index_options.max_batch_records = static_cast<size_t>(absl::GetFlag(FLAGS_index_batch_records));
+  index_options.min_commit_interval =
+      absl::Milliseconds(absl::GetFlag(FLAGS_index_commit_interval_ms));
   index::IndexFollower follower(**store, (data_dir / "index").string(), index_options);
   if (absl::GetFlag(FLAGS_reindex)) {
     spdlog::info("--reindex: rebuilding the search index from the store");

@@ -221,7 +221,7 @@ TEST(LimitFlagsTest, NonsenseLimitsStopTheStartNamingTheFlag) {
   for (const auto& [flag, value] : std::vector<std::pair<std::string, std::string>>{
            {"--grpc_max_message_bytes", "10"}, {"--grpc_idle_threads", "1"},
            {"--http_threads", "0"}, {"--index_batch_records", "0"},
-           {"--block_cache_mb", "4"}}) {
+           {"--index_commit_interval_ms", "-1"}, {"--block_cache_mb", "4"}}) {
     const testing::CommandResult result =
         testing::RunCommand({MESHDEXD_PATH, "--data_dir=" + dir.Sub(flag), flag + "=" + value,
                              "--grpc_listen=127.0.0.1:0", "--http_listen=127.0.0.1:0"});

@@ -130,6 +130,33 @@ TEST_F(FollowerTest, ManyWritesInOneBatchKeepTheLastState) {
   EXPECT_THAT(Find("revision24"), IsEmpty());
 }
 
+TEST_F(FollowerTest, CommitsArePacedWhileWritesTrickleInButNotAFullBatch) {
+  IndexFollowerOptions options = FastOptions();
+  options.max_batch_records = 3;
+  options.min_commit_interval = absl::Hours(1);
+  StartFollower(options);
+  auto put = [this](const std::string& name) {
+    return Put(Product("d", name, [](auto& p) { p.mutable_spec()->set_description("parcel"); }));
+  };
+  const auto soon = [] { return absl::Now() + absl::Seconds(10); };
+  // The first write after a quiet spell is committed at once...
+  ASSERT_TRUE(follower_->WaitForSequence(put("first"), soon()));
+  // ...the next waits for the interval...
+  const uint64_t second = put("second");
+  EXPECT_FALSE(follower_->WaitForSequence(second, absl::Now() + absl::Milliseconds(300)));
+  // ...unless a full batch waits.
+  put("third");
+  ASSERT_TRUE(follower_->WaitForSequence(put("fourth"), soon()));
+  EXPECT_THAT(Find("parcel"), UnorderedElementsAre(Urn("d", "first"), Urn("d", "second"),
+                                                   Urn("d", "third"), Urn("d", "fourth")));
+  // A paced write does not hold up a rebuild, which indexes it, nor Stop().
+  const uint64_t fifth = put("fifth");
+  ASSERT_TRUE(follower_->Rebuild().ok());
+  EXPECT_GE(follower_->AppliedSequence(), fifth);
+  put("sixth");
+  follower_->Stop();
+}
+
 TEST_F(FollowerTest, ABacklogIsFollowedWithBatchesPreparedAheadAndEndsInTheLastState) {
   StartFollower();
   CatchUp();
