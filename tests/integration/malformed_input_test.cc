@@ -18,7 +18,6 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -33,6 +32,7 @@
 #include "meshdex/v1/lineage.grpc.pb.h"
 #include "meshdex/v1/search.grpc.pb.h"
 #include "nlohmann/json.hpp"
+#include "tests/testing/health_probe.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/temp_dir.h"
 
@@ -862,17 +862,15 @@ class MalformedInputTest : public ::testing::Test {
   }
 
   // Search answers UNAVAILABLE while the index of a fresh data dir is built:
-  // wait (bounded) until it has applied the seed, so every search case meets
-  // a serving index.
+  // wait (bounded) until it serves, then until it has applied the seed (a
+  // min_sequence search waits for that), so every search case meets it.
   static void WaitForIndex() {
+    ASSERT_EQ(testing::ProbeUntilServing(server_->Channel(), "meshdex.v1.SearchService"),
+              grpc::health::v1::HealthCheckResponse::SERVING);
     meshdex::v1::SearchRequest request;
     request.set_min_sequence(LastSequence());
-    grpc::Status status;
-    for (int attempt = 0; attempt < 300; ++attempt) {
-      status = Unary(search_.get(), &meshdex::v1::SearchService::Stub::Search, request);
-      if (status.error_code() != StatusCode::UNAVAILABLE) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    const grpc::Status status =
+        Unary(search_.get(), &meshdex::v1::SearchService::Stub::Search, request);
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
   static void TearDownTestSuite() {
