@@ -10,7 +10,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -18,11 +17,13 @@
 #include "server/lineage/lineage.h"
 #include "server/lineage/openlineage.h"
 #include "storage/store.h"
+#include "tests/testing/temp_dir.h"
 
 namespace {
 
+// Destroyed at exit in reverse order: the lineage, the store, the directory.
 struct Fixture {
-  std::string dir;
+  meshdex::testing::TempDir dir;
   std::unique_ptr<meshdex::storage::Store> store;
   std::unique_ptr<meshdex::lineage::Lineage> lineage;
 };
@@ -42,20 +43,12 @@ void Expect(const absl::Status& status, absl::StatusCode allowed, const char* wh
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   fixture = new Fixture;
-  char pattern[] = "/tmp/meshdex-fuzz-XXXXXX";
-  if (mkdtemp(pattern) == nullptr) std::abort();
-  fixture->dir = pattern;
   auto store =
-      meshdex::storage::Store::Open({.path = fixture->dir + "/store", .sync_writes = false});
+      meshdex::storage::Store::Open({.path = fixture->dir.Sub("store"), .sync_writes = false});
   if (!store.ok()) std::abort();
   fixture->store = *std::move(store);
   fixture->lineage = std::make_unique<meshdex::lineage::Lineage>(*fixture->store);
-  std::atexit([] {
-    fixture->lineage.reset();
-    fixture->store.reset();
-    std::error_code ignored;
-    std::filesystem::remove_all(fixture->dir, ignored);
-  });
+  std::atexit([] { delete fixture; });
   return 0;
 }
 

@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -13,11 +12,14 @@
 #include "index/searcher.h"
 #include "index/suggester.h"
 #include "storage/store.h"
+#include "tests/testing/temp_dir.h"
 
 namespace {
 
+// Destroyed at exit in reverse order: the follower (its thread stopped)
+// before the store, the directory last.
 struct Fixture {
-  std::string dir;
+  meshdex::testing::TempDir dir;
   std::unique_ptr<meshdex::storage::Store> store;
   std::unique_ptr<meshdex::index::IndexFollower> follower;
   std::unique_ptr<meshdex::index::Searcher> searcher;
@@ -55,10 +57,8 @@ void AddProduct(meshdex::storage::Store& store, const std::string& domain, const
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   fixture = new Fixture;
-  char pattern[] = "/tmp/meshdex-fuzz-XXXXXX";
-  if (mkdtemp(pattern) == nullptr) std::abort();
-  fixture->dir = pattern;
-  auto store = meshdex::storage::Store::Open({.path = fixture->dir + "/store", .sync_writes = false});
+  auto store =
+      meshdex::storage::Store::Open({.path = fixture->dir.Sub("store"), .sync_writes = false});
   if (!store.ok()) std::abort();
   fixture->store = *std::move(store);
   AddProduct(*fixture->store, "logistics", "shipments", "Every parcel movement, as events.");
@@ -67,17 +67,12 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   meshdex::index::IndexFollowerOptions options;
   options.sync_commits = false;
   fixture->follower = std::make_unique<meshdex::index::IndexFollower>(
-      *fixture->store, fixture->dir + "/index", options);
+      *fixture->store, fixture->dir.Sub("index"), options);
   if (!fixture->follower->Start().ok()) std::abort();
   if (!fixture->follower->WaitForSequence(3, absl::Now() + absl::Seconds(30))) std::abort();
   fixture->searcher = std::make_unique<meshdex::index::Searcher>(*fixture->follower);
   fixture->suggester = std::make_unique<meshdex::index::Suggester>(*fixture->follower);
-  // The temp dir is removed at exit; the follower thread is stopped first.
-  std::atexit([] {
-    fixture->follower->Stop();
-    std::error_code ignored;
-    std::filesystem::remove_all(fixture->dir, ignored);
-  });
+  std::atexit([] { delete fixture; });
   return 0;
 }
 
