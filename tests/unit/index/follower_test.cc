@@ -135,6 +135,7 @@ TEST_F(FollowerTest, CommitsArePacedWhileWritesTrickleInButNotAFullBatch) {
   options.max_batch_records = 3;
   options.min_commit_interval = absl::Hours(1);
   StartFollower(options);
+  CatchUp();  // The first build is not a commit of the follower's: it does not pace.
   auto put = [this](const std::string& name) {
     return Put(Product("d", name, [](auto& p) { p.mutable_spec()->set_description("parcel"); }));
   };
