@@ -176,10 +176,14 @@ bool IndexDocument(Xapian::WritableDatabase& db, const std::string& urn,
   for (const std::string& word : removed) spelling.Remove(word);
   for (const std::string& word : added) spelling.Add(word);
 
-  if (document.has_value()) {
-    db.replace_document(*id_term, *document);
+  // By document id: replace_document(term) and delete_document(term) would
+  // look the id term's posting list up again.
+  if (document.has_value() && exists) {
+    db.replace_document(*existing, *document);
+  } else if (document.has_value()) {
+    db.add_document(*document);
   } else if (exists) {
-    db.delete_document(*id_term);
+    db.delete_document(*existing);
   }
   return document.has_value() || exists;
 }
