@@ -11,7 +11,7 @@
 // commit that also stores the last applied sequence in the database metadata.
 // Commits are paced: a batch that is not full waits until min_commit_interval
 // has passed since the last commit, so a trickle of single writes is committed
-// a few dozen times a second rather than once per write.
+// at most 20 times a second (by default) rather than once per write.
 // A batch is prepared (records read, documents built: store reads only)
 // before it is written; when the follower is behind (a full batch), the next
 // batch is prepared on a second thread while the current one is written, so
@@ -69,12 +69,12 @@ struct IndexFollowerOptions {
   // Pause before retrying a batch that failed (store or disk error).
   absl::Duration retry_backoff = absl::Seconds(1);
   // Least time from the end of one commit to the start of the next batch
-  // while fewer than max_batch_records records wait. A commit costs about as
-  // much as indexing dozens of changed entities, so under a trickle of writes
-  // (one OpenLineage event per HTTP request) committing each write made the
-  // follower most of the server's CPU. The first write after a quiet spell is
-  // committed at once; a search sees a write at most this much later (plus
-  // the commit), and min_sequence searches wait for it. Zero: no pacing.
+  // while fewer than max_batch_records records wait. Under a trickle of
+  // writes (one OpenLineage event per HTTP request) each write was its own
+  // commit, and committing took a quarter of the server's CPU. The first
+  // write after a quiet spell is committed at once; a search sees a write at
+  // most this much later (plus the commit), and min_sequence searches wait
+  // for it. Zero: no pacing.
   absl::Duration min_commit_interval = absl::Milliseconds(50);
   // fsync every commit. Without it a crash can leave an index that must be
   // rebuilt; it never loses catalog data (the store is the source of truth).
