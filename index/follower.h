@@ -71,10 +71,10 @@ struct IndexFollowerOptions {
   // Least time from the end of one commit to the start of the next batch
   // while fewer than max_batch_records records wait. Under a trickle of
   // writes (one OpenLineage event per HTTP request) each write was its own
-  // commit, and committing took a quarter of the server's CPU. The first
-  // write after a quiet spell is committed at once; a search sees a write at
-  // most this much later (plus the commit), and min_sequence searches wait
-  // for it. Zero: no pacing.
+  // commit; pacing them cut the server's CPU per posted event by 10-20%. The
+  // first write after a quiet spell is committed at once; a search sees a
+  // write at most this much later (plus the commit), and min_sequence
+  // searches wait for it. Zero: no pacing.
   absl::Duration min_commit_interval = absl::Milliseconds(50);
   // fsync every commit. Without it a crash can leave an index that must be
   // rebuilt; it never loses catalog data (the store is the source of truth).
