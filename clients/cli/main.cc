@@ -248,10 +248,12 @@ int main(int argc, char** argv) {
   std::string import_domain;
   bool import_dry_run = false;
   auto* import_command = app.add_subcommand(
-      "import", "Register products from ODCS contracts, Open Data Mesh DPDS or ODPS descriptors");
+      "import",
+      "Register products from ODCS contracts, Open Data Mesh DPDS or ODPS descriptors, or Data "
+      "Contract Specification contracts (datacontract)");
   import_command->add_option("--from", import_from, "Descriptor format")
       ->required()
-      ->check(CLI::IsMember({"odcs", "dpds", "odps"}));
+      ->check(CLI::IsMember({"odcs", "dpds", "odps", "datacontract"}));
   import_command->add_option("files", import_files, "Descriptor files (- for stdin)")->required();
   import_command->add_option("--domain", import_domain, "Domain of the products (default: theirs)");
   import_command->add_flag("--dry-run", import_dry_run, "Map and validate only; store nothing");

@@ -15,8 +15,9 @@ absl::StatusOr<Format> ParseFormat(std::string_view name) {
   if (word == "odcs") return Format::kOdcs;
   if (word == "dpds") return Format::kDpds;
   if (word == "odps") return Format::kOdps;
-  return absl::InvalidArgumentError(
-      absl::StrCat("format: \"", std::string(name), "\" is not one of odcs, dpds, odps"));
+  if (word == "datacontract") return Format::kDataContract;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "format: \"", std::string(name), "\" is not one of odcs, dpds, odps, datacontract"));
 }
 
 std::string FormatName(Format format) {
@@ -27,6 +28,8 @@ std::string FormatName(Format format) {
       return "dpds";
     case Format::kOdps:
       return "odps";
+    case Format::kDataContract:
+      return "datacontract";
   }
   return "unknown";
 }
@@ -61,6 +64,8 @@ absl::StatusOr<ImportResult> ImportDescriptor(Format format, std::string_view co
       return ImportDpds(document, options);
     case Format::kOdps:
       return ImportOdps(document, options);
+    case Format::kDataContract:
+      return ImportDataContract(document, options);
   }
   return absl::InvalidArgumentError("format: unknown");
 }

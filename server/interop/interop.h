@@ -11,6 +11,10 @@
 //         as local `$ref`s must be inlined first (InlineLocalRefs).
 //   odps  Bitol Open Data Product Standard (kind DataProduct, inputPorts,
 //         outputPorts referencing contracts).
+//   datacontract
+//         Data Contract Specification 0.9.x / 1.x (dataContractSpecification,
+//         info, servers, models); one contract = one product, one model =
+//         one output port.
 // The result is a descriptor as a user would submit it: it has not been
 // validated (the catalog does that when it is applied) and carries no (out)
 // fields. `unmapped` lists what could not be carried over, `derived` what the
@@ -35,9 +39,10 @@
 
 namespace meshdex::interop {
 
-enum class Format { kOdcs, kDpds, kOdps };
+enum class Format { kOdcs, kDpds, kOdps, kDataContract };
 
-// "odcs", "dpds" or "odps" (case-insensitive); INVALID_ARGUMENT otherwise.
+// "odcs", "dpds", "odps" or "datacontract" (case-insensitive);
+// INVALID_ARGUMENT otherwise.
 absl::StatusOr<Format> ParseFormat(std::string_view name);
 std::string FormatName(Format format);
 

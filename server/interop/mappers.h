@@ -12,6 +12,11 @@
 
 namespace meshdex::interop {
 
+// What a mapper carries over at most: the catalog's output ports per product
+// (the rest is reported unmapped), and fields per port.
+inline constexpr int kMaxOutputPorts = 64;
+inline constexpr int kMaxFieldsPerPort = 1000;
+
 // ODCS v3 (and v2, rewritten to v3 first; unmapped paths then use v2 names).
 absl::StatusOr<ImportResult> ImportOdcs(const Json& document, const ImportOptions& options);
 
@@ -20,6 +25,11 @@ absl::StatusOr<ImportResult> ImportDpds(const Json& document, const ImportOption
 
 // Bitol ODPS.
 absl::StatusOr<ImportResult> ImportOdps(const Json& document, const ImportOptions& options);
+
+// Data Contract Specification 0.9.x / 1.x (datacontract.com), with in-document
+// `$ref`s to #/definitions/ resolved by the mapper.
+absl::StatusOr<ImportResult> ImportDataContract(const Json& document,
+                                                const ImportOptions& options);
 
 // Custom property names ExportOdcs writes (on a schema object) for what ODCS
 // has no field for, and ImportOdcs reads back.

@@ -7,6 +7,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "re2/re2.h"
 
 namespace meshdex::interop {
@@ -203,6 +204,63 @@ double AvailabilityPercent(double value, bool is_percent) {
 bool LooksLikeEmail(std::string_view text) {
   static const LazyRE2 kEmail = {R"(^[^@\s]+@[^@\s]+\.[^@\s]+$)"};
   return RE2::FullMatch(text, *kEmail);
+}
+
+bool IsTrue(const Json& value) {
+  return value.is_boolean() ? value.get<bool>() : Lower(Text(value)) == "true";
+}
+
+std::optional<double> Number(const Json& value) {
+  if (value.is_number()) return value.get<double>();
+  double parsed = 0;
+  if (value.is_string() && absl::SimpleAtod(value.get<std::string>(), &parsed)) return parsed;
+  return std::nullopt;
+}
+
+size_t ChooseServer(const std::vector<NamedServer>& servers, std::string_view object_name) {
+  for (size_t i = 0; i < servers.size(); ++i) {
+    if (servers[i].name == object_name) return i;
+  }
+  for (size_t i = 0; i < servers.size(); ++i) {
+    const std::string environment = Lower(Text(Field(*servers[i].server, "environment")));
+    if (environment == "prod" || environment == "production") return i;
+  }
+  return 0;
+}
+
+std::optional<std::string> ServerAddress(const Json& server, const std::string& table) {
+  const std::string type = Lower(Text(Field(server, "type")));
+  // A bootstrap list "b1:9092,b2:9092" names the cluster by its first broker.
+  const std::string hosts = Text(Field(server, "host"));
+  const std::string host = hosts.substr(0, hosts.find(','));
+  const std::string port = Text(Field(server, "port"));
+  const std::string database = Text(Field(server, "database"));
+  const std::string schema = Text(Field(server, "schema"));
+  const std::string host_port = port.empty() ? host : absl::StrCat(host, ":", port);
+  if (type == "kafka" && !host.empty()) {
+    const std::string topic = Text(Field(server, "topic"));
+    return absl::StrCat("kafka://", host_port, "/", topic.empty() ? table : topic);
+  }
+  if ((type == "postgres" || type == "postgresql") && !host.empty() && !database.empty()) {
+    return absl::StrCat("postgres://", host_port, "/", database, ".",
+                        schema.empty() ? "public" : schema, ".", table);
+  }
+  if (type == "mysql" && !host.empty() && !database.empty()) {
+    return absl::StrCat("mysql://", host_port, "/", database, ".", table);
+  }
+  if (type == "snowflake" && !Text(Field(server, "account")).empty() && !database.empty() &&
+      !schema.empty()) {
+    return absl::StrCat("snowflake://", Text(Field(server, "account")), "/", database, ".", schema,
+                        ".", table);
+  }
+  if (type == "bigquery" && !Text(Field(server, "project")).empty() &&
+      !Text(Field(server, "dataset")).empty()) {
+    return absl::StrCat("bigquery:", Text(Field(server, "project")), ".",
+                        Text(Field(server, "dataset")), ".", table);
+  }
+  const std::string location = Text(Field(server, "location"));
+  if (!location.empty()) return location;
+  return std::nullopt;
 }
 
 }  // namespace meshdex::interop

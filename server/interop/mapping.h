@@ -110,6 +110,32 @@ double AvailabilityPercent(double value, bool is_percent);
 // sides, no whitespace).
 bool LooksLikeEmail(std::string_view text);
 
+// True for a JSON true and for the text "true" (any case): descriptors written
+// by hand quote their booleans.
+bool IsTrue(const Json& value);
+
+// A number, or a text that reads as one; nullopt otherwise.
+std::optional<double> Number(const Json& value);
+
+// A server of a foreign document with the name it goes by (an ODCS server's
+// `server`, a Data Contract Specification `servers` key).
+struct NamedServer {
+  std::string name;
+  const Json* server;
+};
+
+// The index in `servers` (not empty) of the one serving the schema object or
+// model `object_name`: the server named like it, else the production one
+// (environment prod or production), else the first.
+size_t ChooseServer(const std::vector<NamedServer>& servers, std::string_view object_name);
+
+// A meshdex address for `table` on a foreign server object, when its type has
+// a URL form: kafka (host[,more hosts], port, topic), postgres and mysql (host,
+// port, database, schema), snowflake (account, database, schema), bigquery
+// (project, dataset); else its `location` as written. nullopt otherwise. Not
+// normalised: the caller checks it (catalog::NormalizeAddress).
+std::optional<std::string> ServerAddress(const Json& server, const std::string& table);
+
 }  // namespace meshdex::interop
 
 #endif  // MESHDEX_SERVER_INTEROP_MAPPING_H_

@@ -22,10 +22,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
-#include "server/catalog/address.h"
 #include "server/interop/mappers.h"
 #include "server/interop/product_builder.h"
 
@@ -34,21 +32,8 @@ namespace {
 
 using meshdex::v1::Port;
 
-constexpr int kMaxOutputPorts = 64;
-constexpr int kMaxFieldsPerPort = 1000;
 constexpr char kSchemaPath[] = "schema[*]";
 constexpr char kPropertyKeyPath[] = "properties[*]";
-
-bool IsTrue(const Json& value) {
-  return value.is_boolean() ? value.get<bool>() : absl::AsciiStrToLower(Text(value)) == "true";
-}
-
-std::optional<double> Number(const Json& value) {
-  if (value.is_number()) return value.get<double>();
-  double parsed = 0;
-  if (value.is_string() && absl::SimpleAtod(value.get<std::string>(), &parsed)) return parsed;
-  return std::nullopt;
-}
 
 // The value of the custom property `name` in a customProperties list.
 std::string CustomProperty(const Json& properties, std::string_view name) {
@@ -200,16 +185,8 @@ class OdcsMapper {
     if (server != nullptr) {
       kind = PortKindOf(Text(Field(*server, "type")));
       port->set_format(Text(Field(*server, "format")));
-      std::optional<std::string> address = AddressOf(*server, table);
-      if (address.has_value()) {
-        absl::StatusOr<meshdex::v1::DatasetRef> dataset = catalog::NormalizeAddress(*address);
-        if (dataset.ok()) {
-          port->set_address(*address);
-        } else {
-          builder_.record().Unmapped(absl::StrCat(object_path, ": server address \"", *address,
-                                                  "\" is unusable: ", dataset.status().message()));
-        }
-      }
+      std::optional<std::string> address = ServerAddress(*server, table);
+      if (address.has_value()) builder_.SetAddress(*address, object_path, *port);
     }
     if (!kind.has_value()) kind = PortKindOf(physical_type);
     if (!kind.has_value()) {
@@ -235,67 +212,15 @@ class OdcsMapper {
     port->mutable_dataset()->set_name(dataset_name);
   }
 
-  // The server of a schema object: the one named like it, else the
-  // production one, else the first.
+  // The server of a schema object (see ChooseServer).
   const Json* ServerFor(const std::string& object_name) {
     const Json& servers = Field(contract_, "servers");
     if (!servers.is_array() || servers.empty()) return nullptr;
-    size_t chosen = 0;
-    bool named = false;
-    for (size_t i = 0; i < servers.size(); ++i) {
-      if (Text(Field(servers[i], "server")) == object_name) {
-        chosen = i;
-        named = true;
-        break;
-      }
-    }
-    if (!named) {
-      for (size_t i = 0; i < servers.size(); ++i) {
-        const std::string environment = absl::AsciiStrToLower(Text(Field(servers[i], "environment")));
-        if (environment == "prod" || environment == "production") {
-          chosen = i;
-          break;
-        }
-      }
-    }
+    std::vector<NamedServer> named;
+    for (const Json& server : servers) named.push_back({Text(Field(server, "server")), &server});
+    const size_t chosen = ChooseServer(named, object_name);
     used_servers_.insert(chosen);
     return &servers[chosen];
-  }
-
-  // A meshdex address for `table` on `server`, when its type has a URL form.
-  static std::optional<std::string> AddressOf(const Json& server, const std::string& table) {
-    const std::string type = absl::AsciiStrToLower(Text(Field(server, "type")));
-    // A bootstrap list "b1:9092,b2:9092" names the cluster by its first broker.
-    const std::string hosts = Text(Field(server, "host"));
-    const std::string host = hosts.substr(0, hosts.find(','));
-    const std::string port = Text(Field(server, "port"));
-    const std::string database = Text(Field(server, "database"));
-    const std::string schema = Text(Field(server, "schema"));
-    const std::string host_port = port.empty() ? host : absl::StrCat(host, ":", port);
-    if (type == "kafka" && !host.empty()) {
-      const std::string topic = Text(Field(server, "topic"));
-      return absl::StrCat("kafka://", host_port, "/", topic.empty() ? table : topic);
-    }
-    if ((type == "postgres" || type == "postgresql") && !host.empty() && !database.empty()) {
-      return absl::StrCat("postgres://", host_port, "/", database, ".",
-                          schema.empty() ? "public" : schema, ".", table);
-    }
-    if (type == "mysql" && !host.empty() && !database.empty()) {
-      return absl::StrCat("mysql://", host_port, "/", database, ".", table);
-    }
-    if (type == "snowflake" && !Text(Field(server, "account")).empty() && !database.empty() &&
-        !schema.empty()) {
-      return absl::StrCat("snowflake://", Text(Field(server, "account")), "/", database, ".",
-                          schema, ".", table);
-    }
-    if (type == "bigquery" && !Text(Field(server, "project")).empty() &&
-        !Text(Field(server, "dataset")).empty()) {
-      return absl::StrCat("bigquery:", Text(Field(server, "project")), ".",
-                          Text(Field(server, "dataset")), ".", table);
-    }
-    const std::string location = Text(Field(server, "location"));
-    if (!location.empty()) return location;
-    return std::nullopt;
   }
 
   // Appends the fields of `properties` (nested ones as parent.child); `path`

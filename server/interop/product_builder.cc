@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "server/catalog/address.h"
 
 namespace meshdex::interop {
 namespace {
@@ -218,6 +219,17 @@ void ProductBuilder::AddLinks(const Json& definitions, const std::string& path) 
     (*spec().mutable_links())[*key] = url;
     record_.OtherKeys(definition, absl::StrCat(path, "[*]"), {"type", "url"});
   }
+}
+
+void ProductBuilder::SetAddress(const std::string& address, const std::string& path,
+                                meshdex::v1::Port& port) {
+  absl::StatusOr<meshdex::v1::DatasetRef> dataset = catalog::NormalizeAddress(address);
+  if (!dataset.ok()) {
+    record_.Unmapped(absl::StrCat(path, ": server address ", Quoted(address),
+                                  " is unusable: ", dataset.status().message()));
+    return;
+  }
+  port.set_address(address);
 }
 
 std::string ProductBuilder::UniquePortName(const std::string& raw, const std::string& fallback,

@@ -79,6 +79,11 @@ class ProductBuilder {
   // spec.links[<type>] = url for each {type, url} authoritative definition.
   void AddLinks(const Json& definitions, const std::string& path);
 
+  // port.address = `address` when the catalog can read it
+  // (catalog::NormalizeAddress); otherwise it is recorded as unmapped at
+  // `path` with the reason, and the port keeps no address.
+  void SetAddress(const std::string& address, const std::string& path, meshdex::v1::Port& port);
+
   // A port name unique among the product's output (resp. input) ports: the
   // slug of `raw` (or `fallback` when `raw` has none), with "-2", "-3"...
   // appended on repeats; records a derivation when it differs from `raw`.

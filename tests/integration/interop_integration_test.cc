@@ -322,6 +322,20 @@ TEST_F(InteropIntegrationTest, CliImportsCorpusDescriptorsWithLocalRefs) {
   meshdex::v1::DataProduct simple;
   ASSERT_TRUE(Get("urn:dp:retail:simple-data-product", &simple).ok());
 
+  CommandResult datacontract =
+      Ctl({"import", "--from", "datacontract", "--domain", "checkout",
+           (corpus / "datacontract-spec/examples/orders-latest/datacontract.yaml").string()});
+  ASSERT_EQ(datacontract.exit_code, 0) << datacontract.err;
+  EXPECT_NE(datacontract.out.find("unmapped servicelevels.retention"), std::string::npos)
+      << datacontract.out;
+  meshdex::v1::DataProduct orders;
+  ASSERT_TRUE(Get("urn:dp:checkout:orders-latest", &orders).ok());
+  EXPECT_EQ(orders.spec().owner().team(), "Checkout Team");
+  ASSERT_EQ(orders.spec().output_ports_size(), 2);
+  EXPECT_EQ(orders.spec().output_ports(0).address(),
+            "s3://datacontract-example-orders-latest/v2/orders/*.json");
+  EXPECT_EQ(orders.spec().output_ports(0).schema().fields_size(), 6);
+
   // Without --domain a contract naming no domain (nor tenant) is refused, saying so.
   CommandResult refused = Ctl({"import", "--from", "odcs",
                                (corpus / "odcs/examples/schema/table-column.odcs.yaml").string()});

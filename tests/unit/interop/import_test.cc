@@ -214,12 +214,20 @@ TEST(ImportErrorsTest, RejectBadInputWithThePlace) {
   EXPECT_THAT(std::string(odps.status().message()), HasSubstr("kind: missing"));
   absl::StatusOr<ImportResult> dpds = ImportDescriptor(Format::kDpds, "name: x\n");
   EXPECT_THAT(std::string(dpds.status().message()), HasSubstr("dataProductDescriptor"));
+  absl::StatusOr<ImportResult> contract = ImportDescriptor(Format::kDataContract, "id: x\n");
+  EXPECT_EQ(contract.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(contract.status().message()),
+              HasSubstr("dataContractSpecification: missing"));
   absl::StatusOr<ImportResult> nameless = ImportDescriptor(
       Format::kOdcs, "kind: DataContract\ndomain: a\nversion: 1.0.0\n");
   EXPECT_THAT(std::string(nameless.status().message()), HasSubstr("metadata.name:"));
   EXPECT_FALSE(ParseFormat("csv").ok());
   ASSERT_TRUE(ParseFormat("ODCS").ok());
   EXPECT_EQ(*ParseFormat("ODCS"), Format::kOdcs);
+  ASSERT_TRUE(ParseFormat("datacontract").ok());
+  EXPECT_EQ(*ParseFormat("datacontract"), Format::kDataContract);
+  EXPECT_THAT(std::string(ParseFormat("csv").status().message()),
+              HasSubstr("not one of odcs, dpds, odps, datacontract"));
 }
 
 TEST(OdcsImportTest, CapsOutputPortsAtTheCatalogLimitAndReportsTheRest) {
@@ -311,6 +319,169 @@ managementPorts: [{name: m}]
   EXPECT_THAT(result->unmapped, Contains("outputPorts[*].version"));
   EXPECT_THAT(result->derived, Contains(HasSubstr("\"customers-2\"")));
   EXPECT_TRUE(catalog::ValidateProduct(result->product).ok());
+}
+
+constexpr char kDataContract[] = R"(
+dataContractSpecification: 1.2.1
+id: urn:datacontract:checkout:orders
+info:
+  title: Orders
+  version: v2
+  status: active
+  description: |
+    Every order.
+  owner: checkout-team
+  contact: {name: Ann, email: ann@example.com, url: https://chat.example.com/checkout}
+  links: {runbook: https://wiki.example.com/orders}
+terms: {usage: Analytics., limitations: No real time., billing: free}
+servers:
+  dev: {type: kafka, host: "kafka-dev:9092", environment: dev}
+  production: {type: postgres, host: db.example.com, port: 5432, database: shop, schema: sales,
+               environment: prod}
+  events: {type: kafka, host: "kafka-1:9092,kafka-2:9092", topic: order-events, format: avro}
+  archive: {type: s3, location: "s3://archive/{model}/"}
+models:
+  orders:
+    description: One row per order.
+    type: table
+    primaryKey: [order_id]
+    fields:
+      order_id: {$ref: "#/definitions/order_id", required: true}
+      email: {type: text, pii: true}
+      note: {type: text, classification: secret}
+      address:
+        type: object
+        fields:
+          city: {type: text, title: City name}
+      lines:
+        type: array
+        items:
+          type: object
+          fields:
+            sku: {$ref: "#/definitions/missing"}
+      tags: {type: array, items: {type: text}}
+  events:
+    title: Order events
+definitions:
+  order_id: {type: uuid, description: The order's id., classification: internal, pattern: x}
+servicelevels:
+  availability: {percentage: 99.5%}
+  freshness: {threshold: 15m}
+  latency: {threshold: 1h}
+  retention: {period: P1Y}
+quality: {type: SodaCL}
+)";
+
+TEST(DataContractImportTest, MapsAContractFieldByField) {
+  absl::StatusOr<ImportResult> result = ImportDescriptor(Format::kDataContract, kDataContract);
+  ASSERT_TRUE(result.ok()) << result.status();
+  const meshdex::v1::DataProduct& product = result->product;
+  EXPECT_EQ(product.metadata().domain(), "checkout");
+  EXPECT_EQ(product.metadata().name(), "orders");
+  EXPECT_EQ(product.metadata().labels().at(kSourceIdLabel), "urn:datacontract:checkout:orders");
+  EXPECT_EQ(product.metadata().labels().at(kSourceFormatLabel), "datacontract");
+  const meshdex::v1::DataProductSpec& spec = product.spec();
+  EXPECT_EQ(spec.title(), "Orders");
+  EXPECT_EQ(spec.version(), "2.0.0");
+  EXPECT_EQ(spec.lifecycle(), "production");
+  EXPECT_EQ(spec.description(), "Every order.\n\nUsage: Analytics.\n\nLimitations: No real time.");
+  EXPECT_EQ(spec.owner().team(), "checkout-team");
+  EXPECT_EQ(spec.owner().email(), "ann@example.com");
+  EXPECT_EQ(spec.links().at("contact"), "https://chat.example.com/checkout");
+  EXPECT_EQ(spec.links().at("runbook"), "https://wiki.example.com/orders");
+
+  ASSERT_EQ(spec.output_ports_size(), 2);
+  // No server is named "orders": the production one serves it.
+  const meshdex::v1::Port& orders = spec.output_ports(0);
+  EXPECT_EQ(orders.name(), "orders");
+  EXPECT_EQ(orders.description(), "One row per order.");
+  EXPECT_EQ(orders.kind(), "sql");
+  EXPECT_EQ(orders.address(), "postgres://db.example.com:5432/shop.sales.orders");
+  EXPECT_EQ(orders.slo().availability_percent(), 99.5);
+  EXPECT_EQ(orders.slo().freshness_seconds(), 900);
+  std::vector<std::string> names;
+  for (const auto& field : orders.schema().fields()) names.push_back(field.name());
+  EXPECT_THAT(names, ::testing::ElementsAre("order_id", "email", "note", "address", "address.city",
+                                            "lines", "lines.sku", "tags"));
+  const meshdex::v1::SchemaField& order_id = orders.schema().fields(0);
+  EXPECT_EQ(order_id.type(), "uuid");
+  EXPECT_TRUE(order_id.required());
+  EXPECT_EQ(order_id.description(), "The order's id.");
+  EXPECT_EQ(order_id.classification(), "internal");
+  EXPECT_EQ(orders.schema().fields(1).classification(), "pii");
+  EXPECT_EQ(orders.schema().fields(2).classification(), "");
+  EXPECT_EQ(orders.schema().fields(4).description(), "City name");
+  EXPECT_EQ(orders.schema().fields(6).type(), "any");
+
+  // The server named like the model serves it.
+  const meshdex::v1::Port& events = spec.output_ports(1);
+  EXPECT_EQ(events.description(), "Order events");
+  EXPECT_EQ(events.kind(), "kafka");
+  EXPECT_EQ(events.format(), "avro");
+  EXPECT_EQ(events.address(), "kafka://kafka-1:9092/order-events");
+
+  EXPECT_THAT(
+      result->derived,
+      Contains("metadata.domain: \"checkout\" from id \"urn:datacontract:checkout:orders\""));
+  EXPECT_THAT(result->derived, Contains(HasSubstr("field email.classification: \"pii\"")));
+  EXPECT_THAT(
+      result->unmapped,
+      Contains("models.orders.fields.lines.items.fields.sku.$ref: \"#/definitions/missing\" "
+               "names no definition in this contract"));
+  EXPECT_THAT(result->unmapped, Contains(HasSubstr("models.orders.fields.note.classification")));
+  EXPECT_THAT(result->unmapped, Contains("models.*.fields.*.pattern"));
+  EXPECT_THAT(result->unmapped, Contains("models.*.fields.*.items"));
+  EXPECT_THAT(result->unmapped, Contains("models.*.primaryKey"));
+  EXPECT_THAT(result->unmapped, Contains("servers.dev: serves no model"));
+  EXPECT_THAT(result->unmapped, Contains("servers.archive: serves no model"));
+  EXPECT_THAT(result->unmapped, Contains("servicelevels.latency"));
+  EXPECT_THAT(result->unmapped, Contains("servicelevels.retention"));
+  EXPECT_THAT(result->unmapped, Contains("terms.billing"));
+  EXPECT_THAT(result->unmapped, Contains("info.contact.name"));
+  EXPECT_THAT(result->unmapped, Contains("quality"));
+  EXPECT_TRUE(catalog::ValidateProduct(product).ok());
+}
+
+TEST(DataContractImportTest, ModelLocationsAndIdsWithoutADomain) {
+  constexpr char kContract[] = R"(
+dataContractSpecification: 0.9.3
+id: covid_cases
+info: {title: COVID-19 cases, version: 0.0.1}
+servers:
+  s3-json: {type: s3, location: "s3://lake/{model}/*.json", format: json}
+models:
+  cases: {fields: {fips: {type: string}}}
+)";
+  absl::StatusOr<ImportResult> missing = ImportDescriptor(Format::kDataContract, kContract);
+  ASSERT_EQ(missing.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(
+      std::string(missing.status().message()),
+      HasSubstr("metadata.domain: the datacontract document names no domain (looked at id)"));
+  absl::StatusOr<ImportResult> result =
+      ImportDescriptor(Format::kDataContract, kContract, {.domain = "health"});
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->product.metadata().name(), "covid-cases");
+  const meshdex::v1::Port& cases = result->product.spec().output_ports(0);
+  EXPECT_EQ(cases.kind(), "s3");
+  EXPECT_EQ(cases.address(), "s3://lake/cases/*.json");
+  EXPECT_EQ(cases.format(), "json");
+  EXPECT_THAT(result->derived, Contains(HasSubstr("metadata.name: \"covid-cases\" from id")));
+
+  // A model no server can address gets an explicit dataset.
+  absl::StatusOr<ImportResult> local = ImportDescriptor(
+      Format::kDataContract,
+      "dataContractSpecification: 1.0.0\nid: urn:x:y\ninfo: {title: T, version: 1.0.0}\n"
+      "servers: {exchange: {type: local, path: data.csv, format: csv}}\n"
+      "models: {garbage: {type: table}}\n",
+      {.domain = "city"});
+  ASSERT_TRUE(local.ok()) << local.status();
+  EXPECT_EQ(local->product.metadata().name(), "y");
+  const meshdex::v1::Port& garbage = local->product.spec().output_ports(0);
+  EXPECT_EQ(garbage.kind(), "file");
+  EXPECT_EQ(garbage.dataset().namespace_(), "datacontract:urn:x:y");
+  EXPECT_EQ(garbage.dataset().name(), "garbage");
+  EXPECT_THAT(local->unmapped, Contains("servers.*.path"));
+  EXPECT_TRUE(catalog::ValidateProduct(local->product).ok());
 }
 
 TEST(ImportTest, AWellFormedMinimalContractReportsNothing) {
