@@ -53,13 +53,13 @@ constexpr SchemeKinds kSchemeKinds[] = {
 
 // absl::string_view is not std::string_view in this Abseil build, so RE2 needs
 // the pieces spelled out.
-bool FullMatch(absl::string_view text, const LazyRE2& pattern) {
-  return RE2::FullMatch(re2::StringPiece(text.data(), text.size()), *pattern);
+bool FullMatch(absl::string_view text, const RE2& pattern) {
+  return RE2::FullMatch(re2::StringPiece(text.data(), text.size()), pattern);
 }
 
 bool IsIdentifier(absl::string_view value) {
-  static const LazyRE2 kIdentifier = {kIdentifierPattern};
-  return FullMatch(value, kIdentifier);
+  static const RE2* const kIdentifier = new RE2(kIdentifierPattern);
+  return FullMatch(value, *kIdentifier);
 }
 
 // A value for an error message: escaped, cut after 64 bytes (at a UTF-8
@@ -176,9 +176,9 @@ std::optional<std::string> TextProblem(absl::string_view value, size_t max_chars
 // Kubernetes label keys: [dns-subdomain-prefix/]name, name at most 63
 // characters of [A-Za-z0-9-_.] starting and ending alphanumeric.
 bool IsLabelKey(absl::string_view key) {
-  static const LazyRE2 kLabelKey = {
-      R"(^(?:([a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*)/)?)"
-      R"(([A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?)$)"};
+  static const RE2* const kLabelKey =
+      new RE2(R"(^(?:([a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*)/)?)"
+              R"(([A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?)$)");
   re2::StringPiece prefix;
   re2::StringPiece name;
   return RE2::FullMatch(re2::StringPiece(key.data(), key.size()), *kLabelKey, &prefix, &name) &&
@@ -187,18 +187,18 @@ bool IsLabelKey(absl::string_view key) {
 
 // Semantic Versioning 2.0.0, the regular expression from semver.org.
 bool IsSemanticVersion(absl::string_view version) {
-  static const LazyRE2 kSemver = {R"(^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*))"
-                                  R"((?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))"
-                                  R"((?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?)"
-                                  R"((?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$)"};
-  return FullMatch(version, kSemver);
+  static const RE2* const kSemver = new RE2(R"(^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*))"
+                                            R"((?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))"
+                                            R"((?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?)"
+                                            R"((?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$)");
+  return FullMatch(version, *kSemver);
 }
 
 bool IsEmail(absl::string_view email) {
-  static const LazyRE2 kEmail = {R"(^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@)"
-                                 R"([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)"
-                                 R"((?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$)"};
-  return FullMatch(email, kEmail);
+  static const RE2* const kEmail = new RE2(R"(^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@)"
+                                           R"([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)"
+                                           R"((?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$)");
+  return FullMatch(email, *kEmail);
 }
 
 absl::string_view NamespaceScheme(absl::string_view name_space) {
@@ -442,9 +442,9 @@ class Validator {
 
   void CheckPortName(absl::string_view port_path, absl::string_view name,
                      absl::flat_hash_map<absl::string_view, std::string>* names) {
-    static const LazyRE2 kPortName = {kPortNamePattern};
+    static const RE2* const kPortName = new RE2(kPortNamePattern);
     const std::string path = absl::StrCat(port_path, ".name");
-    const bool matches = FullMatch(name, kPortName);
+    const bool matches = FullMatch(name, *kPortName);
     Report(path, PatternStatus(name, kPortNamePattern, matches));
     if (!matches) return;
     const auto [first, inserted] = names->emplace(name, port_path);

@@ -24,10 +24,10 @@ struct VersionCore {
 
 // MAJOR.MINOR.PATCH of a semantic version (the semver.org regular expression).
 std::optional<VersionCore> ParseVersion(absl::string_view version) {
-  static const LazyRE2 kSemver = {R"((0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*))"
-                                  R"((?:-(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))"
-                                  R"((?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*)?)"
-                                  R"((?:\+[0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*)?)"};
+  static const RE2* const kSemver = new RE2(R"((0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*))"
+                                            R"((?:-(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))"
+                                            R"((?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*)?)"
+                                            R"((?:\+[0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*)?)");
   std::string major, minor, patch;
   if (!RE2::FullMatch(re2::StringPiece(version.data(), version.size()), *kSemver, &major, &minor,
                       &patch)) {

@@ -87,11 +87,11 @@ std::optional<std::string> Slug(std::string_view text, bool allow_underscore,
 }
 
 std::optional<std::string> SemanticVersion(std::string_view text) {
-  static const LazyRE2 kSemver = {
+  static const RE2* const kSemver = new RE2(
       R"(^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*))"
       R"((?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?)"
-      R"((?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$)"};
-  static const LazyRE2 kShortNumeric = {R"(^(0|[1-9]\d*)(?:\.(0|[1-9]\d*))?$)"};
+      R"((?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$)");
+  static const RE2* const kShortNumeric = new RE2(R"(^(0|[1-9]\d*)(?:\.(0|[1-9]\d*))?$)");
   std::string version = Trimmed(text);
   if (!version.empty() && (version.front() == 'v' || version.front() == 'V')) version.erase(0, 1);
   if (RE2::FullMatch(version, *kSemver)) return version;
@@ -151,8 +151,9 @@ std::optional<int64_t> DurationSeconds(double value, std::string_view unit) {
 }
 
 std::optional<int64_t> CompactDurationSeconds(std::string_view text) {
-  static const LazyRE2 kCompact = {R"(^\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)\s*$)"};
-  static const LazyRE2 kIso = {R"(^P(?:([0-9]+)D)?(?:T(?:([0-9]+)H)?(?:([0-9]+)M)?(?:([0-9]+)S)?)?$)"};
+  static const RE2* const kCompact = new RE2(R"(^\s*([0-9]+(?:\.[0-9]+)?)\s*([a-zA-Z]*)\s*$)");
+  static const RE2* const kIso =
+      new RE2(R"(^P(?:([0-9]+)D)?(?:T(?:([0-9]+)H)?(?:([0-9]+)M)?(?:([0-9]+)S)?)?$)");
   std::string number;
   std::string unit;
   if (RE2::FullMatch(text, *kCompact, &number, &unit)) {
@@ -202,7 +203,7 @@ double AvailabilityPercent(double value, bool is_percent) {
 }
 
 bool LooksLikeEmail(std::string_view text) {
-  static const LazyRE2 kEmail = {R"(^[^@\s]+@[^@\s]+\.[^@\s]+$)"};
+  static const RE2* const kEmail = new RE2(R"(^[^@\s]+@[^@\s]+\.[^@\s]+$)");
   return RE2::FullMatch(text, *kEmail);
 }
 

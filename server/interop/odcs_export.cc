@@ -57,9 +57,9 @@ std::string LocationServerType(const std::string& kind) {
 
 // True when plain YAML would read `text` as something other than a string.
 bool NeedsQuotes(const std::string& text) {
-  static const LazyRE2 kNonString = {
+  static const RE2* const kNonString = new RE2(
       R"(^(?:[-+]?(?:[0-9][0-9_.:eE+-]*|\.[0-9]+|\.inf|\.Inf|\.INF|\.nan|\.NaN|\.NAN)|)"
-      R"(~|null|Null|NULL|true|True|TRUE|false|False|FALSE|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N)$)"};
+      R"(~|null|Null|NULL|true|True|TRUE|false|False|FALSE|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N)$)");
   return text.empty() || RE2::FullMatch(text, *kNonString) ||
          absl::StripAsciiWhitespace(text) != text;
 }
@@ -200,8 +200,8 @@ class OdcsExporter {
   // Fills the server of an addressed port; returns the physical name of its
   // schema object (the topic or table the server's fields do not hold).
   static std::string ServerOf(const Port& port, OrderedJson* server) {
-    static const LazyRE2 kUrl = {R"(^([a-zA-Z][a-zA-Z0-9+.-]*)://([^/]+)/(.+)$)"};
-    static const LazyRE2 kHostPort = {R"(^(.*?)(?::([0-9]+))?$)"};
+    static const RE2* const kUrl = new RE2(R"(^([a-zA-Z][a-zA-Z0-9+.-]*)://([^/]+)/(.+)$)");
+    static const RE2* const kHostPort = new RE2(R"(^(.*?)(?::([0-9]+))?$)");
     std::string scheme, authority, path;
     if (RE2::FullMatch(port.address(), *kUrl, &scheme, &authority, &path)) {
       scheme = absl::AsciiStrToLower(scheme);
