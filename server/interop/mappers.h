@@ -35,6 +35,8 @@ absl::StatusOr<ImportResult> ImportDataContract(const Json& document,
 // has no field for, and ImportOdcs reads back.
 inline constexpr char kDatasetNamespaceProperty[] = "meshdexDatasetNamespace";
 inline constexpr char kDatasetNameProperty[] = "meshdexDatasetName";
+// The format of a port without an address (ODCS keeps formats on servers).
+inline constexpr char kFormatProperty[] = "meshdexFormat";
 
 }  // namespace meshdex::interop
 

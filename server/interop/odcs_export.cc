@@ -9,7 +9,8 @@
 //     description, properties} and servers[i] named like the port: kafka (host +
 //     physicalName = topic), postgres (host, port, database, schema + table),
 //     mysql (host, port, database + table), any other address as `location`;
-//     a port with only a dataset keeps it in the schema object's customProperties
+//     a port with only a dataset keeps it (and its format) in the schema object's
+//     customProperties
 //   slo -> slaProperties latency (s) / availability (%) with element = port name
 //   inputPorts, glossaryTerms, other labels, dataset overrides -> unmapped
 #include <algorithm>
@@ -176,12 +177,14 @@ class OdcsExporter {
       if (!field.classification().empty()) property["classification"] = field.classification();
       object["properties"].push_back(std::move(property));
     }
+    if (port.address().empty() && !port.format().empty()) {
+      object["customProperties"].push_back(
+          {{"property", kFormatProperty}, {"value", port.format()}});
+    }
     (*contract)["schema"].push_back(std::move(object));
     if (!port.address().empty()) {
       if (!port.format().empty()) server["format"] = port.format();
       (*contract)["servers"].push_back(std::move(server));
-    } else if (!port.format().empty()) {
-      unmapped_.push_back(absl::StrCat("spec.outputPorts[", index, "].format"));
     }
     if (port.slo().freshness_seconds() > 0) {
       (*contract)["slaProperties"].push_back({{"property", "latency"},

@@ -182,9 +182,12 @@ class OdcsMapper {
     const Json* server = explicit_dataset ? nullptr : ServerFor(Text(Field(object, "name")));
     const std::string physical_type = Text(Field(object, "physicalType"));
     std::optional<std::string> kind;
+    port->set_format(CustomProperty(custom, kFormatProperty));
     if (server != nullptr) {
       kind = PortKindOf(Text(Field(*server, "type")));
-      port->set_format(Text(Field(*server, "format")));
+      if (const std::string format = Text(Field(*server, "format")); !format.empty()) {
+        port->set_format(format);
+      }
       std::optional<std::string> address = ServerAddress(*server, table);
       if (address.has_value()) builder_.SetAddress(*address, object_path, *port);
     }

@@ -50,6 +50,10 @@ spec:
     - name: catalogued
       kind: sql
       dataset: {namespace: "odcs:abc", name: ledger}
+    - name: exchange
+      kind: file
+      format: csv
+      dataset: {namespace: "datacontract:x", name: garbage}
   inputPorts:
     - {name: orders, kind: kafka, address: kafka://broker.sales:9092/sales.orders.v1}
 )yaml");
