@@ -219,6 +219,29 @@ TEST_F(InteropIntegrationTest, HttpImportAndExport) {
   httplib::Result wrong_format = http.Get("/v1/products/shop/orders/export?to=dpds");
   ASSERT_TRUE(wrong_format);
   EXPECT_EQ(wrong_format->status, 400);
+
+  // A Data Contract Specification contract; one without its version key is
+  // refused, naming it, and nothing is stored.
+  constexpr char kDataContract[] =
+      "dataContractSpecification: 1.2.1\nid: urn:datacontract:shop:baskets\n"
+      "info: {title: Baskets, version: 1.0.0, owner: shop-core}\n"
+      "servers: {prod: {type: kafka, host: kafka-1, topic: baskets}}\n"
+      "models: {baskets: {fields: {basket_id: {type: string, required: true}}}}\n";
+  httplib::Result not_a_contract =
+      http.Post("/v1/import?from=datacontract", "id: urn:datacontract:shop:baskets\n",
+                "application/yaml");
+  ASSERT_TRUE(not_a_contract);
+  EXPECT_EQ(not_a_contract->status, 400);
+  EXPECT_NE(not_a_contract->body.find("dataContractSpecification"), std::string::npos);
+  EXPECT_EQ(ProductCount(), 1);
+  httplib::Result contract =
+      http.Post("/v1/import?from=datacontract", kDataContract, "application/yaml");
+  ASSERT_TRUE(contract);
+  ASSERT_EQ(contract->status, 201) << contract->body;
+  const nlohmann::json imported = nlohmann::json::parse(contract->body);
+  EXPECT_EQ(imported["product"]["metadata"]["urn"], "urn:dp:shop:baskets");
+  EXPECT_EQ(imported["product"]["spec"]["outputPorts"][0]["address"], "kafka://kafka-1/baskets");
+  EXPECT_EQ(ProductCount(), 2);
 }
 
 TEST_F(InteropIntegrationTest, CliImportDryRunImportAndExport) {
