@@ -46,7 +46,7 @@ class GroupCommitTest : public ::testing::Test {
   // applied (its on-commit hook runs), `done` once Write() returned.
   std::thread WriteAsync(const std::string& urn, absl::Notification* applied,
                          absl::Notification* done, absl::StatusOr<uint64_t>* result) {
-    return std::thread([=, this] {
+    return std::thread([this, urn, applied, done, result] {
       *result = store_->Write([&](WriteTxn& txn) {
         txn.PutProduct(Product(urn));
         txn.OnCommit([applied] { applied->Notify(); });
