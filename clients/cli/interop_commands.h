@@ -12,7 +12,7 @@
 namespace meshdex::cli {
 
 // Imports every input (a file, or - for stdin) of format `from` (odcs, dpds,
-// odps, datacontract): the server maps and registers each product (only shows it when
+// odps, datacontract, or auto to let the server tell): the server maps and registers each product (only shows it when
 // `dry_run`); per input prints the product, what was derived and what could
 // not be mapped. `domain`, when set, is every product's domain.
 int ImportCommand(Session& session, const std::string& from, const std::vector<std::string>& inputs,

@@ -244,16 +244,19 @@ int main(int argc, char** argv) {
   suggest->callback(run([&] { return SuggestCommand(session, prefix, limit); }));
 
   std::vector<std::string> import_files;
-  std::string import_from;
+  std::string import_from = "auto";
   std::string import_domain;
   bool import_dry_run = false;
   auto* import_command = app.add_subcommand(
       "import",
       "Register products from ODCS contracts, Open Data Mesh DPDS or ODPS descriptors, or Data "
       "Contract Specification contracts (datacontract)");
-  import_command->add_option("--from", import_from, "Descriptor format")
-      ->required()
-      ->check(CLI::IsMember({"odcs", "dpds", "odps", "datacontract"}));
+  import_command
+      ->add_option("--from", import_from,
+                   "Descriptor format; auto tells it by the document's marker "
+                   "(dataContractSpecification, dataProductDescriptor, kind)")
+      ->check(CLI::IsMember({"auto", "odcs", "dpds", "odps", "datacontract"}))
+      ->capture_default_str();
   import_command->add_option("files", import_files, "Descriptor files (- for stdin)")->required();
   import_command->add_option("--domain", import_domain, "Domain of the products (default: theirs)");
   import_command->add_flag("--dry-run", import_dry_run, "Map and validate only; store nothing");

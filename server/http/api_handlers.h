@@ -38,7 +38,7 @@ class ApiHandlers {
   void PutProduct(const httplib::Request& request, const std::string& body,
                   httplib::Response& response) const;
   void DeleteProduct(const httplib::Request& request, httplib::Response& response) const;
-  // POST /v1/import?from=odcs|dpds|odps|datacontract[&domain=][&dry_run=]: the descriptor
+  // POST /v1/import?from=odcs|dpds|odps|datacontract|auto[&domain=][&dry_run=]: the descriptor
   // in the body is mapped (400 naming the field when it cannot be), then
   // applied as a product write to its domain, answering an
   // ImportDescriptorResponse (201 when created). GET

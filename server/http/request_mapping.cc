@@ -220,7 +220,7 @@ absl::StatusOr<meshdex::v1::ImportDescriptorRequest> ImportDescriptorRequestFrom
   request.set_dry_run(reader.Bool("dry_run"));
   if (!reader.status().ok()) return reader.status();
   if (request.format().empty()) {
-    return absl::InvalidArgumentError("from: required (odcs, dpds, odps or datacontract)");
+    return absl::InvalidArgumentError("from: required (odcs, dpds, odps, datacontract or auto)");
   }
   request.set_content(std::move(body));
   return request;

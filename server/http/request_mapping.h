@@ -36,7 +36,7 @@ std::string ProductUrn(absl::string_view domain, absl::string_view name);
 
 // GET /v1/products?domain=&page_size=&page_token=
 absl::StatusOr<meshdex::v1::ListProductsRequest> ListProductsRequestFrom(const QueryParams& query);
-// POST /v1/import?from=odcs|dpds|odps|datacontract[&domain=D][&dry_run=true], the body
+// POST /v1/import?from=odcs|dpds|odps|datacontract|auto[&domain=D][&dry_run=true], the body
 // being the descriptor (YAML or JSON).
 absl::StatusOr<meshdex::v1::ImportDescriptorRequest> ImportDescriptorRequestFrom(
     const QueryParams& query, std::string body);

@@ -1,6 +1,8 @@
 #include "server/interop/interop.h"
 
+#include <algorithm>
 #include <exception>
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -16,8 +18,9 @@ absl::StatusOr<Format> ParseFormat(std::string_view name) {
   if (word == "dpds") return Format::kDpds;
   if (word == "odps") return Format::kOdps;
   if (word == "datacontract") return Format::kDataContract;
+  if (word == "auto") return Format::kAuto;
   return absl::InvalidArgumentError(absl::StrCat(
-      "format: \"", std::string(name), "\" is not one of odcs, dpds, odps, datacontract"));
+      "format: \"", std::string(name), "\" is not one of odcs, dpds, odps, datacontract, auto"));
 }
 
 std::string FormatName(Format format) {
@@ -30,9 +33,58 @@ std::string FormatName(Format format) {
       return "odps";
     case Format::kDataContract:
       return "datacontract";
+    case Format::kAuto:
+      return "auto";
   }
   return "unknown";
 }
+
+namespace {
+
+// The standard a document follows, and the key that told it.
+absl::StatusOr<std::pair<Format, std::string>> DetectFormat(const Json& document) {
+  if (document.contains("dataContractSpecification")) {
+    return std::make_pair(Format::kDataContract, std::string("dataContractSpecification"));
+  }
+  if (document.contains("dataProductDescriptor")) {
+    return std::make_pair(Format::kDpds, std::string("dataProductDescriptor"));
+  }
+  const std::string kind = Text(Field(document, "kind"));
+  if (kind == "DataContract")
+    return std::make_pair(Format::kOdcs, std::string("kind DataContract"));
+  if (kind == "DataProduct" &&
+      (document.contains("outputPorts") || document.contains("inputPorts"))) {
+    return std::make_pair(Format::kOdps, std::string("kind DataProduct with ports"));
+  }
+  if (kind == "DataProduct" && document.contains("spec")) {
+    return absl::InvalidArgumentError(
+        "format: the document is a meshdex DataProduct, not a foreign descriptor; apply it "
+        "(meshdexctl apply -f) instead of importing it");
+  }
+  return absl::InvalidArgumentError(
+      "format: cannot tell the descriptor's standard (it has no dataContractSpecification, "
+      "dataProductDescriptor, kind DataContract or kind DataProduct with ports); name it: odcs, "
+      "dpds, odps or datacontract");
+}
+
+absl::StatusOr<ImportResult> Import(Format format, const Json& document,
+                                    const ImportOptions& options) {
+  switch (format) {
+    case Format::kOdcs:
+      return ImportOdcs(document, options);
+    case Format::kDpds:
+      return ImportDpds(document, options);
+    case Format::kOdps:
+      return ImportOdps(document, options);
+    case Format::kDataContract:
+      return ImportDataContract(document, options);
+    case Format::kAuto:
+      break;
+  }
+  return absl::InvalidArgumentError("format: unknown");
+}
+
+}  // namespace
 
 absl::StatusOr<ImportResult> ImportDescriptor(Format format, std::string_view content,
                                               const ImportOptions& options) {
@@ -53,21 +105,23 @@ absl::StatusOr<ImportResult> ImportDescriptor(Format format, std::string_view co
   if (!options.domain.empty()) {
     std::optional<std::string> slug = Slug(options.domain);
     if (!slug.has_value() || *slug != options.domain) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "domain: \"", options.domain, "\" must match ^[a-z][a-z0-9-]{0,62}$"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("domain: \"", options.domain, "\" must match ^[a-z][a-z0-9-]{0,62}$"));
     }
   }
-  switch (format) {
-    case Format::kOdcs:
-      return ImportOdcs(document, options);
-    case Format::kDpds:
-      return ImportDpds(document, options);
-    case Format::kOdps:
-      return ImportOdps(document, options);
-    case Format::kDataContract:
-      return ImportDataContract(document, options);
+  std::string detected_by;
+  if (format == Format::kAuto) {
+    absl::StatusOr<std::pair<Format, std::string>> detected = DetectFormat(document);
+    if (!detected.ok()) return detected.status();
+    std::tie(format, detected_by) = *std::move(detected);
   }
-  return absl::InvalidArgumentError("format: unknown");
+  absl::StatusOr<ImportResult> result = Import(format, document, options);
+  if (result.ok() && !detected_by.empty()) {
+    result->derived.push_back(
+        absl::StrCat("format: \"", FormatName(format), "\" (detected by ", detected_by, ")"));
+    std::sort(result->derived.begin(), result->derived.end());
+  }
+  return result;
 }
 
 }  // namespace meshdex::interop

@@ -15,6 +15,9 @@
 //         Data Contract Specification 0.9.x / 1.x (dataContractSpecification,
 //         info, servers, models); one contract = one product, one model =
 //         one output port.
+//   auto  whichever of the above the document is, told by its marker:
+//         dataContractSpecification, dataProductDescriptor, kind DataContract
+//         (ODCS) or kind DataProduct with ports (ODPS); recorded as derived.
 // The result is a descriptor as a user would submit it: it has not been
 // validated (the catalog does that when it is applied) and carries no (out)
 // fields. `unmapped` lists what could not be carried over, `derived` what the
@@ -39,9 +42,9 @@
 
 namespace meshdex::interop {
 
-enum class Format { kOdcs, kDpds, kOdps, kDataContract };
+enum class Format { kOdcs, kDpds, kOdps, kDataContract, kAuto };
 
-// "odcs", "dpds", "odps" or "datacontract" (case-insensitive);
+// "odcs", "dpds", "odps", "datacontract" or "auto" (case-insensitive);
 // INVALID_ARGUMENT otherwise.
 absl::StatusOr<Format> ParseFormat(std::string_view name);
 std::string FormatName(Format format);
@@ -59,7 +62,8 @@ struct ImportResult {
   std::vector<std::string> derived;
 };
 
-// Maps one descriptor (YAML or JSON text holding exactly one document).
+// Maps one descriptor (YAML or JSON text holding exactly one document). With
+// kAuto the product's source-format label names the standard detected.
 absl::StatusOr<ImportResult> ImportDescriptor(Format format, std::string_view content,
                                               const ImportOptions& options = {});
 

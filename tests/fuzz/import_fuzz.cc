@@ -1,6 +1,7 @@
 // Fuzz target: a foreign descriptor as `meshdexctl import` or POST /v1/import
-// would send it — YAML/JSON text through every import mapper (ODCS, DPDS,
-// ODPS, Data Contract Specification), then validation and the ODCS export.
+// would send it — YAML/JSON text through the format detection (auto) and every
+// import mapper (ODCS, DPDS, ODPS, Data Contract Specification), then
+// validation and the ODCS export.
 // Any input must yield a product or an error status; never a crash, a hang or
 // a leak. And a property: a mapped product the catalog accepts exports to an
 // ODCS contract that imports again.
@@ -16,7 +17,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using meshdex::interop::Format;
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  for (Format format : {Format::kOdcs, Format::kDpds, Format::kOdps, Format::kDataContract}) {
+  for (Format format :
+       {Format::kAuto, Format::kOdcs, Format::kDpds, Format::kOdps, Format::kDataContract}) {
     absl::StatusOr<meshdex::interop::ImportResult> imported =
         meshdex::interop::ImportDescriptor(format, text, {.domain = "fuzz"});
     if (!imported.ok() || !meshdex::catalog::ValidateProduct(imported->product).ok()) continue;

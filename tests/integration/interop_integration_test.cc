@@ -345,11 +345,16 @@ TEST_F(InteropIntegrationTest, CliImportsCorpusDescriptorsWithLocalRefs) {
   meshdex::v1::DataProduct simple;
   ASSERT_TRUE(Get("urn:dp:retail:simple-data-product", &simple).ok());
 
+  // No --from: meshdexctl's default, auto, tells the standard.
   CommandResult datacontract =
-      Ctl({"import", "--from", "datacontract", "--domain", "checkout",
+      Ctl({"import", "--domain", "checkout",
            (corpus / "datacontract-spec/examples/orders-latest/datacontract.yaml").string()});
   ASSERT_EQ(datacontract.exit_code, 0) << datacontract.err;
   EXPECT_NE(datacontract.out.find("unmapped servicelevels.retention"), std::string::npos)
+      << datacontract.out;
+  EXPECT_NE(datacontract.out.find("derived  format: \"datacontract\" (detected by "
+                                  "dataContractSpecification)"),
+            std::string::npos)
       << datacontract.out;
   meshdex::v1::DataProduct orders;
   ASSERT_TRUE(Get("urn:dp:checkout:orders-latest", &orders).ok());

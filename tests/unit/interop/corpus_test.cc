@@ -131,6 +131,14 @@ class CorpusTest : public ::testing::Test {
               << CountFields(imported->product) << " fields, " << imported->derived.size()
               << " derived, " << imported->unmapped.size() << " unmapped\n";
     ++imported_;
+    // `auto` tells every example's standard, and maps it the same way.
+    absl::StatusOr<ImportResult> detected =
+        ImportDescriptor(Format::kAuto, content, {.domain = imported->product.metadata().domain()});
+    EXPECT_TRUE(detected.ok()) << file << ": " << detected.status();
+    if (detected.ok()) {
+      EXPECT_EQ(detected->product.metadata().labels().at(kSourceFormatLabel), FormatName(format))
+          << file;
+    }
     CheckRoundTrip(imported->product, file);
     return *std::move(imported);
   }

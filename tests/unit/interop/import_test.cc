@@ -1,12 +1,13 @@
 // The import mappers field by field, what they report as unmapped or
 // derived, and their errors (server/interop/interop.h).
-#include "server/interop/interop.h"
-
 #include <string>
+#include <utility>
 
 #include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "server/catalog/validation.h"
+#include "server/interop/interop.h"
 
 namespace meshdex::interop {
 namespace {
@@ -227,7 +228,7 @@ TEST(ImportErrorsTest, RejectBadInputWithThePlace) {
   ASSERT_TRUE(ParseFormat("datacontract").ok());
   EXPECT_EQ(*ParseFormat("datacontract"), Format::kDataContract);
   EXPECT_THAT(std::string(ParseFormat("csv").status().message()),
-              HasSubstr("not one of odcs, dpds, odps, datacontract"));
+              HasSubstr("not one of odcs, dpds, odps, datacontract, auto"));
 }
 
 TEST(OdcsImportTest, CapsOutputPortsAtTheCatalogLimitAndReportsTheRest) {
@@ -482,6 +483,40 @@ models:
   EXPECT_EQ(garbage.dataset().name(), "garbage");
   EXPECT_THAT(local->unmapped, Contains("servers.*.path"));
   EXPECT_TRUE(catalog::ValidateProduct(local->product).ok());
+}
+
+TEST(ImportTest, AutoTellsTheStandardByItsMarkerAndSaysSo) {
+  const std::pair<std::string, std::string> cases[] = {
+      {kOdcsV3, "odcs"},
+      {kDataContract, "datacontract"},
+      {"dataProductDescriptor: 1.0.0\ninfo: {fullyQualifiedName: \"urn:dpds:a:dataproducts:b:1\", "
+       "domain: a, name: b, version: 1.0.0}\n",
+       "dpds"},
+      {"kind: DataProduct\napiVersion: v1.0.0\nid: c\ndomain: d\noutputPorts: [{name: p}]\n",
+       "odps"}};
+  for (const auto& [content, format] : cases) {
+    absl::StatusOr<ImportResult> detected = ImportDescriptor(Format::kAuto, content);
+    ASSERT_TRUE(detected.ok()) << format << ": " << detected.status();
+    EXPECT_EQ(detected->product.metadata().labels().at(kSourceFormatLabel), format);
+    EXPECT_THAT(detected->derived, Contains(HasSubstr("format: \"" + format + "\" (detected by")));
+    // The same mapping as naming the format, plus that one derivation.
+    absl::StatusOr<ImportResult> named = ImportDescriptor(*ParseFormat(format), content);
+    ASSERT_TRUE(named.ok()) << named.status();
+    EXPECT_TRUE(
+        google::protobuf::util::MessageDifferencer::Equals(detected->product, named->product));
+    EXPECT_EQ(detected->unmapped, named->unmapped);
+    EXPECT_EQ(detected->derived.size(), named->derived.size() + 1);
+  }
+  absl::StatusOr<ImportResult> native = ImportDescriptor(
+      Format::kAuto,
+      "apiVersion: meshdex.io/v1\nkind: DataProduct\nmetadata: {domain: a, name: b}\n"
+      "spec: {version: 1.0.0}\n");
+  EXPECT_EQ(native.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(native.status().message()), HasSubstr("meshdexctl apply"));
+  absl::StatusOr<ImportResult> unknown = ImportDescriptor(Format::kAuto, "name: x\n");
+  EXPECT_EQ(unknown.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(unknown.status().message()),
+              HasSubstr("format: cannot tell the descriptor's standard"));
 }
 
 TEST(ImportTest, AWellFormedMinimalContractReportsNothing) {
