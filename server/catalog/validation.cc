@@ -581,6 +581,16 @@ absl::Status ValidateDomain(absl::string_view domain) {
   return PatternStatus(domain, kIdentifierPattern, IsIdentifier(domain));
 }
 
+std::optional<size_t> InvalidUtf8Offset(absl::string_view text) {
+  for (size_t offset = 0; offset < text.size();) {
+    char32_t c = 0;
+    const size_t length = DecodeUtf8(text.substr(offset), &c);
+    if (length == 0) return offset;
+    offset += length;
+  }
+  return std::nullopt;
+}
+
 std::string ProductUrn(absl::string_view domain, absl::string_view name) {
   return absl::StrCat(kUrnPrefix, domain, ":", name);
 }

@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "proto/document.h"
+#include "server/catalog/validation.h"
 #include "server/interop/mappers.h"
 
 namespace meshdex::interop {
@@ -88,6 +89,13 @@ absl::StatusOr<ImportResult> Import(Format format, const Json& document,
 
 absl::StatusOr<ImportResult> ImportDescriptor(Format format, std::string_view content,
                                               const ImportOptions& options) {
+  // YAML and JSON are UTF-8 text; the JSON the document codec writes would
+  // otherwise carry the stray bytes into keys nothing can read back.
+  if (std::optional<size_t> bad =
+          catalog::InvalidUtf8Offset(absl::string_view(content.data(), content.size()));
+      bad.has_value()) {
+    return absl::InvalidArgumentError(absl::StrCat("content: not valid UTF-8 (byte ", *bad, ")"));
+  }
   absl::StatusOr<std::vector<document::ResourceDocument>> documents =
       document::ParseDocuments(content);
   if (!documents.ok()) return documents.status();
@@ -115,7 +123,15 @@ absl::StatusOr<ImportResult> ImportDescriptor(Format format, std::string_view co
     if (!detected.ok()) return detected.status();
     std::tie(format, detected_by) = *std::move(detected);
   }
-  absl::StatusOr<ImportResult> result = Import(format, document, options);
+  absl::StatusOr<ImportResult> result;
+  try {
+    result = Import(format, document, options);
+  } catch (const Json::exception& e) {
+    // The mappers check every value's type before using it; reaching here
+    // is a mapper bug, which must fail this request, not the server.
+    return absl::InternalError(
+        absl::StrCat("format ", FormatName(format), ": mapping the document failed: ", e.what()));
+  }
   if (result.ok() && !detected_by.empty()) {
     result->derived.push_back(
         absl::StrCat("format: \"", FormatName(format), "\" (detected by ", detected_by, ")"));

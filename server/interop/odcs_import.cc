@@ -60,6 +60,12 @@ Json V2ToV3(const Json& v2) {
   v3.erase("dataset");
   Json schema = Json::array();
   for (const Json& table : Field(v2, "dataset").is_array() ? Field(v2, "dataset") : Json::array()) {
+    // What is not a table object is passed on as it is, for the v3 mapper
+    // to treat (and report) like a schema element that is not an object.
+    if (!table.is_object()) {
+      schema.push_back(table);
+      continue;
+    }
     Json object = table;
     object.erase("table");
     object.erase("columns");
@@ -67,6 +73,10 @@ Json V2ToV3(const Json& v2) {
     Json properties = Json::array();
     for (const Json& column : Field(table, "columns").is_array() ? Field(table, "columns")
                                                                   : Json::array()) {
+      if (!column.is_object()) {
+        properties.push_back(column);
+        continue;
+      }
       Json property = column;
       property.erase("column");
       property.erase("isNullable");

@@ -21,6 +21,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
        {Format::kAuto, Format::kOdcs, Format::kDpds, Format::kOdps, Format::kDataContract}) {
     absl::StatusOr<meshdex::interop::ImportResult> imported =
         meshdex::interop::ImportDescriptor(format, text, {.domain = "fuzz"});
+    if (imported.status().code() == absl::StatusCode::kInternal) {
+      // A mapper threw (ImportDescriptor turns that into INTERNAL): a bug.
+      std::fprintf(stderr, "%s\n", std::string(imported.status().message()).c_str());
+      std::abort();
+    }
     if (!imported.ok() || !meshdex::catalog::ValidateProduct(imported->product).ok()) continue;
     const meshdex::interop::ExportResult exported = meshdex::interop::ExportOdcs(imported->product);
     absl::StatusOr<meshdex::interop::ImportResult> again =

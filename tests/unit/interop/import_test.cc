@@ -189,6 +189,22 @@ dataset:
   EXPECT_TRUE(catalog::ValidateProduct(product).ok());
 }
 
+// Found by import_fuzz: a v2 table or column that is not an object made the
+// v2 -> v3 rewrite throw (and the server with it).
+TEST(OdcsImportTest, V2TablesAndColumnsThatAreNotObjectsAreNoCrash) {
+  absl::StatusOr<ImportResult> result = ImportDescriptor(
+      Format::kOdcs,
+      "apiVersion: 2.2.2\nkind: DataContract\nuuid: u\ndatasetDomain: d\nquantumName: q\n"
+      "dataset:\n  - orders\n  - table: lines\n    columns: [7, {column: id, logicalType: string}]\n");
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ(result->product.spec().output_ports_size(), 2);
+  const meshdex::v1::Port& lines = result->product.spec().output_ports(1);
+  EXPECT_EQ(lines.name(), "lines");
+  ASSERT_EQ(lines.schema().fields_size(), 1);
+  EXPECT_EQ(lines.schema().fields(0).name(), "id");
+  EXPECT_THAT(result->unmapped, Contains(HasSubstr("dataset[1].columns[0]: no name")));
+}
+
 TEST(OdcsImportTest, DomainOptionWinsAndMissingDomainIsAnError) {
   constexpr char kNoDomain[] = "kind: DataContract\napiVersion: v3.0.2\nid: x\nversion: 1.0.0\n";
   absl::StatusOr<ImportResult> missing = ImportDescriptor(Format::kOdcs, kNoDomain);
@@ -215,6 +231,11 @@ TEST(ImportErrorsTest, RejectBadInputWithThePlace) {
   EXPECT_THAT(std::string(odps.status().message()), HasSubstr("kind: missing"));
   absl::StatusOr<ImportResult> dpds = ImportDescriptor(Format::kDpds, "name: x\n");
   EXPECT_THAT(std::string(dpds.status().message()), HasSubstr("dataProductDescriptor"));
+  // Found by import_fuzz: a key with stray bytes was an INTERNAL error.
+  absl::StatusOr<ImportResult> bytes =
+      ImportDescriptor(Format::kAuto, std::string("kind: DataContract\n\"na\xe9me\": x\n"));
+  EXPECT_EQ(bytes.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bytes.status().message()), HasSubstr("content: not valid UTF-8 (byte 22)"));
   absl::StatusOr<ImportResult> contract = ImportDescriptor(Format::kDataContract, "id: x\n");
   EXPECT_EQ(contract.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(contract.status().message()),
