@@ -536,6 +536,37 @@ class FlowCollectionScanner {
   std::size_t line_start_ = 0;
 };
 
+// yaml-cpp 0.7 decodes the double-quoted escapes \N and \_ (U+0085, U+00A0)
+// to the single bytes 0x85 and 0xA0 instead of their UTF-8 encodings, leaving
+// text no JSON or protobuf reader accepts. Encodes such a byte where it does
+// not continue a multi-byte sequence; any other text is returned as it is.
+std::string WithEscapesInUtf8(const std::string& text) {
+  if (text.find_first_of("\x85\xA0") == std::string::npos) return text;
+  std::string fixed;
+  fixed.reserve(text.size() + 8);
+  int continuation_bytes = 0;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (continuation_bytes > 0 && (byte & 0xC0) == 0x80) {
+      --continuation_bytes;
+      fixed.push_back(c);
+      continue;
+    }
+    continuation_bytes = 0;
+    if (byte == 0x85 || byte == 0xA0) {
+      fixed.push_back(static_cast<char>(0xC2));
+    } else if ((byte & 0xE0) == 0xC0) {
+      continuation_bytes = 1;
+    } else if ((byte & 0xF0) == 0xE0) {
+      continuation_bytes = 2;
+    } else if ((byte & 0xF8) == 0xF0) {
+      continuation_bytes = 3;
+    }
+    fixed.push_back(c);
+  }
+  return fixed;
+}
+
 // Feeds yaml-cpp events into a TreeBuilder and completed roots into a
 // DocumentCollector.
 class YamlEventAdapter : public YAML::EventHandler {
@@ -570,8 +601,8 @@ class YamlEventAdapter : public YAML::EventHandler {
   void OnScalar(const YAML::Mark& mark, const std::string& tag,
                 YAML::anchor_t anchor, const std::string& value) override {
     // yaml-cpp tags plain scalars "?", quoted and block scalars "!".
-    builder_->AddScalar(mark.line + 1, mark.column + 1, value, tag == "?",
-                        anchor);
+    builder_->AddScalar(mark.line + 1, mark.column + 1,
+                        WithEscapesInUtf8(value), tag == "?", anchor);
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&,
                        YAML::anchor_t anchor,

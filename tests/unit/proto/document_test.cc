@@ -266,6 +266,16 @@ spec:
             "café 📦");
 }
 
+// yaml-cpp decodes \N and \_ to lone bytes; they must arrive as UTF-8 (found
+// by import_fuzz: the document's JSON was unreadable), and the same bytes as
+// parts of other characters (à is C3 A0, Å… E2 80 A6 ...) must stay as they are.
+TEST(DocumentTest, YamlNextLineAndNoBreakSpaceEscapesAreUtf8) {
+  const DataProduct product = ProductOf(
+      "spec:\n  title: \"a\\_b\\Nc à…\"\n  description: \"à\\_\"\n");
+  EXPECT_EQ(product.spec().title(), "a\u00a0b\u0085c à…");
+  EXPECT_EQ(product.spec().description(), "à\u00a0");
+}
+
 TEST(DocumentTest, SeveralYamlDocumentsWithEmptyOnesSkipped) {
   std::vector<ResourceDocument> docs = ParseOk(R"(---
 apiVersion: meshdex.io/v1
