@@ -205,14 +205,9 @@ class DataContractMapper {
     }
     port.set_kind(*kind);
     if (port.address().empty()) {
-      const std::string id = Text(Field(contract_, "id"));
-      const meshdex::v1::ObjectMeta& metadata = builder_.product().metadata();
-      port.mutable_dataset()->set_namespace_(absl::StrCat(
-          "datacontract:", id.empty() ? metadata.domain() + "." + metadata.name() : id));
-      port.mutable_dataset()->set_name(name);
-      builder_.record().Derived(absl::StrCat(port_path, ".dataset: ", port.dataset().namespace_(),
-                                             " / ", name, " (", model_path,
-                                             " has no server address meshdex can read)"));
+      builder_.DeriveDataset(Text(Field(contract_, "id")), name, port_index,
+                             absl::StrCat(model_path, " has no server address meshdex can read"),
+                             port);
     }
     std::set<std::string> field_names;
     MapFields(Field(model, "fields"), "", Join(kModelPath, kFieldKeyPath),

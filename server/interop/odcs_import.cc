@@ -211,15 +211,10 @@ class OdcsMapper {
     port->set_kind(*kind);
     if (!port->address().empty()) return;
     if (!explicit_dataset) {
-      const std::string id = Text(Field(contract_, "id"));
-      dataset_namespace = absl::StrCat(
-          "odcs:", id.empty() ? builder_.product().metadata().domain() + "." +
-                                    builder_.product().metadata().name()
-                              : id);
-      dataset_name = table;
-      builder_.record().Derived(absl::StrCat(
-          "spec.outputPorts[", port_sources_.size() - 1, "].dataset: ", dataset_namespace, " / ",
-          dataset_name, " (", object_path, " has no server address meshdex can read)"));
+      builder_.DeriveDataset(
+          Text(Field(contract_, "id")), table, static_cast<int>(port_sources_.size()) - 1,
+          absl::StrCat(object_path, " has no server address meshdex can read"), *port);
+      return;
     }
     port->mutable_dataset()->set_namespace_(dataset_namespace);
     port->mutable_dataset()->set_name(dataset_name);

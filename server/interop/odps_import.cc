@@ -70,13 +70,9 @@ class OdpsMapper {
         port.mutable_dataset()->set_namespace_("odcs");
         port.mutable_dataset()->set_name(contract_id);
       } else if (output) {
-        port.mutable_dataset()->set_namespace_(
-            absl::StrCat("odps:", builder_.product().metadata().domain(), ".",
-                         builder_.product().metadata().name()));
-        port.mutable_dataset()->set_name(port.name());
-        builder_.record().Derived(absl::StrCat(meshdex_path, ".dataset: ",
-                                               port.dataset().namespace_(), " / ", port.name(),
-                                               " (", port_path, " names no contractId)"));
+        // The contract id is what names the dataset; without one, the product does.
+        builder_.DeriveDataset("", port.name(), static_cast<int>(i),
+                               absl::StrCat(port_path, " names no contractId"), port);
       }
       builder_.record().OtherKeys(source, absl::StrCat(path, "[*]"),
                                   {"name", "description", "type", "contractId"});

@@ -232,6 +232,18 @@ void ProductBuilder::SetAddress(const std::string& address, const std::string& p
   port.set_address(address);
 }
 
+void ProductBuilder::DeriveDataset(const std::string& source_id, const std::string& name, int index,
+                                   const std::string& reason, meshdex::v1::Port& port) {
+  const meshdex::v1::ObjectMeta& metadata = product_.metadata();
+  const std::string dataset_namespace = absl::StrCat(
+      FormatName(format_), ":",
+      source_id.empty() ? absl::StrCat(metadata.domain(), ".", metadata.name()) : source_id);
+  port.mutable_dataset()->set_namespace_(dataset_namespace);
+  port.mutable_dataset()->set_name(name);
+  record_.Derived(absl::StrCat("spec.outputPorts[", index, "].dataset: ", dataset_namespace, " / ",
+                               name, " (", reason, ")"));
+}
+
 std::string ProductBuilder::UniquePortName(const std::string& raw, const std::string& fallback,
                                            const std::string& path, bool output) {
   std::set<std::string>& taken = output ? output_port_names_ : input_port_names_;

@@ -84,6 +84,12 @@ class ProductBuilder {
   // `path` with the reason, and the port keeps no address.
   void SetAddress(const std::string& address, const std::string& path, meshdex::v1::Port& port);
 
+  // For an output port no address names: dataset <format>:<source id> (or
+  // <format>:<domain>.<name> without one) / `name`, recorded as derived at
+  // spec.outputPorts[`index`] with `reason`.
+  void DeriveDataset(const std::string& source_id, const std::string& name, int index,
+                     const std::string& reason, meshdex::v1::Port& port);
+
   // A port name unique among the product's output (resp. input) ports: the
   // slug of `raw` (or `fallback` when `raw` has none), with "-2", "-3"...
   // appended on repeats; records a derivation when it differs from `raw`.
