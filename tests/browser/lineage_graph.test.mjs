@@ -75,7 +75,9 @@ test('the dataset page of an unowned dataset shows the job that writes it', asyn
   await page.goto(`${server.baseUrl}/datasets/${namespace}/analytics.public.delivery_kpis`);
   await page.locator('.job', { hasText: 'delivery_kpis' }).waitFor();
   await page.locator('.job .badge', { hasText: 'COMPLETE' }).waitFor();
-  assert.match(await page.locator('.owner').textContent(), /No data product owns this dataset/);
+  // The owner and the producers are separate requests: wait for the owner's
+  // answer rather than reading the section while it still says Loading.
+  await page.locator('.owner', { hasText: 'No data product owns this dataset' }).waitFor();
   await page.waitForFunction(nodeCount, null, { timeout: 15_000 });
   await screenshot(page, 'dataset-lineage');
 });
