@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "proto/utf8.h"
 #include "storage/lineage_ids.h"
 
 namespace meshdex::index::layout {
@@ -54,14 +55,6 @@ std::string IdentifierParts(absl::string_view identifier) {
     parts.push_back(c);
   }
   return split ? parts : std::string();
-}
-
-// Cuts `text` to at most `max_bytes` without splitting a UTF-8 sequence.
-absl::string_view CutUtf8(absl::string_view text, size_t max_bytes) {
-  if (text.size() <= max_bytes) return text;
-  size_t end = max_bytes;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return text.substr(0, end);
 }
 
 void AppendVarint(uint64_t value, std::string& out) {
@@ -361,7 +354,7 @@ std::string CompletionKey(absl::string_view text) {
     }
   }
   if (!collapsed.empty() && collapsed.back() == ' ') collapsed.pop_back();
-  return std::string(CutUtf8(Xapian::Unicode::tolower(collapsed), kMaxCompletionKeyBytes));
+  return std::string(utf8::Truncate(Xapian::Unicode::tolower(collapsed), kMaxCompletionKeyBytes));
 }
 
 void NextTerm(Xapian::TermIterator& term) {

@@ -20,6 +20,7 @@
 #include "absl/strings/str_replace.h"
 #include "index/layout.h"
 #include "index/search_query.h"
+#include "proto/utf8.h"
 
 namespace meshdex::index {
 namespace {
@@ -284,8 +285,7 @@ std::string Lead(const std::string& text) {
   if (text.size() <= kSnippetBytes) return EscapeHtml(text);
   size_t end = text.rfind(' ', kSnippetBytes);
   if (end == std::string::npos || end == 0) end = kSnippetBytes;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return absl::StrCat(EscapeHtml(absl::string_view(text).substr(0, end)), kEllipsis);
+  return absl::StrCat(EscapeHtml(utf8::Truncate(text, end)), kEllipsis);
 }
 
 // Appends the hit of a document; false when its data is unreadable.

@@ -27,6 +27,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "nlohmann/json.hpp"
+#include "proto/utf8.h"
 #include "yaml-cpp/eventhandler.h"
 #include "yaml-cpp/yaml.h"
 
@@ -85,11 +86,7 @@ std::string DocumentError(int index, absl::string_view message) {
 std::string Quote(absl::string_view text) {
   constexpr std::size_t kMaxShown = 60;
   if (text.size() <= kMaxShown) return absl::StrCat("\"", text, "\"");
-  std::size_t cut = kMaxShown;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) {
-    --cut;  // not inside a UTF-8 sequence
-  }
-  return absl::StrCat("\"", text.substr(0, cut), "...\"");
+  return absl::StrCat("\"", utf8::Truncate(text, kMaxShown), "...\"");
 }
 
 std::string Describe(const Node& node) {
@@ -538,31 +535,23 @@ class FlowCollectionScanner {
 
 // yaml-cpp 0.7 decodes the double-quoted escapes \N and \_ (U+0085, U+00A0)
 // to the single bytes 0x85 and 0xA0 instead of their UTF-8 encodings, leaving
-// text no JSON or protobuf reader accepts. Encodes such a byte where it does
-// not continue a multi-byte sequence; any other text is returned as it is.
+// text no JSON or protobuf reader accepts (the input itself was checked to be
+// UTF-8). Encodes such a byte where it is not part of a well-formed sequence;
+// any other text is returned as it is.
 std::string WithEscapesInUtf8(const std::string& text) {
-  if (text.find_first_of("\x85\xA0") == std::string::npos) return text;
-  std::string fixed;
+  std::optional<size_t> bad = utf8::FirstInvalidByte(text);
+  if (!bad.has_value()) return text;
+  std::string fixed = text.substr(0, *bad);
   fixed.reserve(text.size() + 8);
-  int continuation_bytes = 0;
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (continuation_bytes > 0 && (byte & 0xC0) == 0x80) {
-      --continuation_bytes;
-      fixed.push_back(c);
-      continue;
+  for (absl::string_view rest = absl::string_view(text).substr(*bad); !rest.empty();) {
+    char32_t code_point = 0;
+    size_t length = utf8::Decode(rest, &code_point);
+    if (length == 0) {
+      length = 1;
+      if (rest[0] == '\x85' || rest[0] == '\xA0') fixed.push_back('\xC2');
     }
-    continuation_bytes = 0;
-    if (byte == 0x85 || byte == 0xA0) {
-      fixed.push_back(static_cast<char>(0xC2));
-    } else if ((byte & 0xE0) == 0xC0) {
-      continuation_bytes = 1;
-    } else if ((byte & 0xF0) == 0xE0) {
-      continuation_bytes = 2;
-    } else if ((byte & 0xF8) == 0xF0) {
-      continuation_bytes = 3;
-    }
-    fixed.push_back(c);
+    fixed.append(rest.data(), length);
+    rest.remove_prefix(length);
   }
   return fixed;
 }
@@ -926,6 +915,22 @@ absl::StatusOr<std::string> TopLevelString(
   return std::string();
 }
 
+// "not valid UTF-8: byte 0xE9 at offset 22 (line 2, column 4)" for the byte
+// at `offset` of `text`, which starts `skipped` bytes into the input (a BOM).
+std::string NotUtf8Message(absl::string_view text, size_t offset, size_t skipped) {
+  const size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
+  const size_t column_start = line_start == absl::string_view::npos ? 0 : line_start + 1;
+  const absl::string_view before = text.substr(0, offset);
+  // Everything before `offset` is UTF-8: a column counts its lead bytes.
+  const auto characters = std::count_if(before.begin() + column_start, before.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  });
+  return absl::StrFormat("not valid UTF-8: byte 0x%02X at offset %d%s",
+                         static_cast<unsigned char>(text[offset]), skipped + offset,
+                         At(1 + static_cast<int>(std::count(before.begin(), before.end(), '\n')),
+                            1 + static_cast<int>(characters)));
+}
+
 absl::StatusOr<std::vector<ResourceDocument>> ParseDocumentsOrThrow(
     absl::string_view text, const ParseOptions& options) {
   if (text.size() > options.max_input_bytes) {
@@ -933,7 +938,14 @@ absl::StatusOr<std::vector<ResourceDocument>> ParseDocumentsOrThrow(
         "input is ", text.size(), " bytes, more than the limit of ",
         options.max_input_bytes, " bytes"));
   }
-  if (absl::StartsWith(text, "\xEF\xBB\xBF")) text.remove_prefix(3);  // BOM
+  const size_t bom_bytes = absl::StartsWith(text, "\xEF\xBB\xBF") ? 3 : 0;
+  text.remove_prefix(bom_bytes);
+  // YAML and JSON are UTF-8 text. Checked here, once, so that every reader
+  // gets the same clear message (protobuf and nlohmann would each report it
+  // their own way, or carry stray bytes into keys nothing can read back).
+  if (std::optional<size_t> bad = utf8::FirstInvalidByte(text); bad.has_value()) {
+    return absl::InvalidArgumentError(NotUtf8Message(text, *bad, bom_bytes));
+  }
 
   auto arena = std::make_shared<Arena>();
   absl::StatusOr<std::vector<const Node*>> roots;

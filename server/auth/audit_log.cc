@@ -13,6 +13,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "proto/timestamps.h"
+#include "proto/utf8.h"
 #include "spdlog/spdlog.h"
 
 namespace meshdex::auth {
@@ -53,64 +54,19 @@ absl::StatusOr<std::string> DecodeToken(const ListAuditRequest& request) {
   return position;
 }
 
-// Length of the well-formed UTF-8 sequence (RFC 3629: no overlong forms, no
-// surrogates, at most U+10FFFF) at the start of `text`; 0 when there is none.
-size_t Utf8SequenceLength(absl::string_view text) {
-  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(0);
-  if (lead < 0x80) return 1;
-  size_t length = 0;
-  unsigned char low = 0x80, high = 0xBF;  // bounds of the second byte
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (text.size() < length || byte(1) < low || byte(1) > high) return 0;
-  for (size_t i = 2; i < length; ++i) {
-    if (byte(i) < 0x80 || byte(i) > 0xBF) return 0;
-  }
-  return length;
-}
-
-// `text` with every byte that starts no well-formed sequence replaced by
-// U+FFFD, so that the entry stays decodable (protobuf refuses to parse a
-// string field that is not UTF-8, and one such entry would make the whole log
-// unreadable). Targets come from request paths, which may hold any bytes.
-std::string ValidUtf8(absl::string_view text) {
-  std::string valid;
-  valid.reserve(text.size());
-  while (!text.empty()) {
-    const size_t length = Utf8SequenceLength(text);
-    if (length == 0) {
-      valid.append("\xEF\xBF\xBD");
-      text.remove_prefix(1);
-    } else {
-      valid.append(text.data(), length);
-      text.remove_prefix(length);
-    }
-  }
-  return valid;
-}
-
 }  // namespace
 
 void AuditLog::Record(AuditEntry entry) {
   if (!entry.has_time()) {
     *entry.mutable_time() = ToTimestamp(absl::Now());
   }
+  // Protobuf refuses to parse a string field that is not UTF-8, and one such
+  // entry would make the whole log unreadable; targets come from request
+  // paths, which may hold any bytes.
   for (std::string* text : {entry.mutable_principal(), entry.mutable_operation(),
                             entry.mutable_target(), entry.mutable_code(),
                             entry.mutable_transport()}) {
-    *text = ValidUtf8(*text);
+    *text = utf8::ReplaceInvalid(*text);
   }
   if (absl::Status status = store_.AppendAudit(entry); !status.ok()) {
     spdlog::error("audit: cannot record {} by {} on {} ({}): {}", entry.operation(),

@@ -16,6 +16,7 @@
 #include "absl/strings/strip.h"
 #include "absl/types/span.h"
 #include "re2/re2.h"
+#include "proto/utf8.h"
 #include "server/catalog/address.h"
 
 namespace meshdex::catalog {
@@ -68,13 +69,7 @@ std::string Quote(absl::string_view value) {
   constexpr size_t kMaxQuoted = 64;
   absl::string_view shown = value;
   if (shown.size() > kMaxQuoted) {
-    shown = shown.substr(0, kMaxQuoted);
-    while (!shown.empty() && (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80) {
-      shown.remove_suffix(1);
-    }
-    if (!shown.empty() && static_cast<unsigned char>(shown.back()) >= 0xC0) {
-      shown.remove_suffix(1);
-    }
+    shown = utf8::Truncate(shown, kMaxQuoted);
   }
   return absl::StrCat("\"", absl::Utf8SafeCHexEscape(shown), "\"",
                       shown.size() < value.size() ? "..." : "");
@@ -108,36 +103,6 @@ std::string ByteAmount(size_t bytes) {
   return absl::StrCat(bytes, " bytes");
 }
 
-// Decodes the code point at the start of non-empty `text`; returns its length
-// in bytes, or 0 when the bytes are not valid UTF-8 (overlong forms and
-// surrogates included).
-size_t DecodeUtf8(absl::string_view text, char32_t* code_point) {
-  const auto lead = static_cast<unsigned char>(text[0]);
-  size_t length = 0;
-  char32_t smallest = 0;
-  if (lead < 0x80) {
-    *code_point = lead;
-    return 1;
-  } else if ((lead & 0xE0) == 0xC0) {
-    length = 2, smallest = 0x80, *code_point = lead & 0x1F;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3, smallest = 0x800, *code_point = lead & 0x0F;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4, smallest = 0x10000, *code_point = lead & 0x07;
-  } else {
-    return 0;
-  }
-  if (text.size() < length) return 0;
-  for (size_t i = 1; i < length; ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if ((byte & 0xC0) != 0x80) return 0;
-    *code_point = (*code_point << 6) | (byte & 0x3F);
-  }
-  const bool surrogate = *code_point >= 0xD800 && *code_point <= 0xDFFF;
-  if (*code_point < smallest || *code_point > 0x10FFFF || surrogate) return 0;
-  return length;
-}
-
 bool IsControl(char32_t c) { return c < 0x20 || (c >= 0x7F && c < 0xA0); }
 
 // The Unicode White_Space property.
@@ -158,7 +123,7 @@ std::optional<std::string> TextProblem(absl::string_view value, size_t max_chars
   size_t chars = 0;
   for (size_t offset = 0; offset < value.size(); ++chars) {
     char32_t c = 0;
-    const size_t length = DecodeUtf8(value.substr(offset), &c);
+    const size_t length = utf8::Decode(value.substr(offset), &c);
     if (length == 0) return "must be valid UTF-8";
     offset += length;
     const bool line_break = c == '\t' || c == '\n' || c == '\r';
@@ -579,16 +544,6 @@ class Validator {
 
 absl::Status ValidateDomain(absl::string_view domain) {
   return PatternStatus(domain, kIdentifierPattern, IsIdentifier(domain));
-}
-
-std::optional<size_t> InvalidUtf8Offset(absl::string_view text) {
-  for (size_t offset = 0; offset < text.size();) {
-    char32_t c = 0;
-    const size_t length = DecodeUtf8(text.substr(offset), &c);
-    if (length == 0) return offset;
-    offset += length;
-  }
-  return std::nullopt;
 }
 
 std::string ProductUrn(absl::string_view domain, absl::string_view name) {

@@ -26,7 +26,6 @@
 #define MESHDEX_SERVER_CATALOG_VALIDATION_H_
 
 #include <cstddef>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,11 +41,6 @@ namespace meshdex::catalog {
 // follows the same pattern); otherwise INVALID_ARGUMENT whose message
 // ("required", "must match ...") carries no path.
 absl::Status ValidateDomain(absl::string_view domain);
-
-// The offset of the first byte of `text` that does not start a valid UTF-8
-// sequence (overlong forms and surrogates included), or nullopt when all of
-// it is valid.
-std::optional<size_t> InvalidUtf8Offset(absl::string_view text);
 
 // "urn:dp:<domain>:<name>". Does not validate its arguments.
 std::string ProductUrn(absl::string_view domain, absl::string_view name);

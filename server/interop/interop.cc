@@ -8,7 +8,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "proto/document.h"
-#include "server/catalog/validation.h"
 #include "server/interop/mappers.h"
 
 namespace meshdex::interop {
@@ -89,13 +88,6 @@ absl::StatusOr<ImportResult> Import(Format format, const Json& document,
 
 absl::StatusOr<ImportResult> ImportDescriptor(Format format, std::string_view content,
                                               const ImportOptions& options) {
-  // YAML and JSON are UTF-8 text; the JSON the document codec writes would
-  // otherwise carry the stray bytes into keys nothing can read back.
-  if (std::optional<size_t> bad =
-          catalog::InvalidUtf8Offset(absl::string_view(content.data(), content.size()));
-      bad.has_value()) {
-    return absl::InvalidArgumentError(absl::StrCat("content: not valid UTF-8 (byte ", *bad, ")"));
-  }
   absl::StatusOr<std::vector<document::ResourceDocument>> documents =
       document::ParseDocuments(content);
   if (!documents.ok()) return documents.status();

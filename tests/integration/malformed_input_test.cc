@@ -766,7 +766,8 @@ std::vector<HttpCase> ProductDocumentCases() {
       post("JSON arrays nested 100,000 deep", json,
            std::string(100000, '[') + std::string(100000, ']')),
       post("JSON with invalid UTF-8", json,
-           "{\"metadata\": {\"domain\": \"malformed\", \"name\": \"\xff\xfe\"}}"),
+           "{\"metadata\": {\"domain\": \"malformed\", \"name\": \"\xff\xfe\"}}",
+           "not valid UTF-8: byte 0xFF at offset 46 (line 1, column 47)"),
       post("JSON with a raw NUL byte", json,
            "{\"metadata\": {\"domain\": \"malformed\", \"name\": \"a\0b\"}}"s),
       post("JSON with an escaped NUL", json,
@@ -808,6 +809,8 @@ std::vector<HttpCase> ProductDocumentCases() {
           "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
           "g: [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n"),
       post("YAML with a duplicate key", yaml, yaml_with("name: doc}", "name: doc, name: dup}")),
+      post("YAML with a Latin-1 title", yaml, yaml_with("title: Document", "title: Caf\xe9"),
+           "not valid UTF-8: byte 0xE9 at offset 103 (line 5, column 13)"),
       post("YAML nested 100 deep", yaml, Repeat("[", 100) + Repeat("]", 100) + "\n"),
       post("YAML block nesting 100 deep", yaml,
            [] {

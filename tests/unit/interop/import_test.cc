@@ -235,7 +235,7 @@ TEST(ImportErrorsTest, RejectBadInputWithThePlace) {
   absl::StatusOr<ImportResult> bytes =
       ImportDescriptor(Format::kAuto, std::string("kind: DataContract\n\"na\xe9me\": x\n"));
   EXPECT_EQ(bytes.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(bytes.status().message()), HasSubstr("content: not valid UTF-8 (byte 22)"));
+  EXPECT_THAT(std::string(bytes.status().message()), HasSubstr("not valid UTF-8: byte 0xE9 at offset 22 (line 2, column 4)"));
   absl::StatusOr<ImportResult> contract = ImportDescriptor(Format::kDataContract, "id: x\n");
   EXPECT_EQ(contract.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(contract.status().message()),

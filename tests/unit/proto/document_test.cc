@@ -276,6 +276,18 @@ TEST(DocumentTest, YamlNextLineAndNoBreakSpaceEscapesAreUtf8) {
   EXPECT_EQ(product.spec().description(), "à\u00a0");
 }
 
+// Bytes that are not UTF-8 are refused before either parser sees them, with
+// where they are: one message for YAML and JSON alike.
+TEST(DocumentTest, TextThatIsNotUtf8IsRefusedWithItsPosition) {
+  EXPECT_EQ(ParseError("kind: DataProduct\nspec:\n  title: caf\xE9\n"),
+            "not valid UTF-8: byte 0xE9 at offset 36 (line 3, column 13)");
+  // Offsets count bytes, columns characters: \u00e9 before the bad byte is two and one.
+  EXPECT_EQ(ParseError("{\"spec\": {\"title\": \"\xC3\xA9\xFF\"}}"),
+            "not valid UTF-8: byte 0xFF at offset 22 (line 1, column 22)");
+  EXPECT_EQ(ParseError("\xEF\xBB\xBF\xC0\xAF: x\n"),  // BOM, then an overlong '/'
+            "not valid UTF-8: byte 0xC0 at offset 3 (line 1, column 1)");
+}
+
 TEST(DocumentTest, SeveralYamlDocumentsWithEmptyOnesSkipped) {
   std::vector<ResourceDocument> docs = ParseOk(R"(---
 apiVersion: meshdex.io/v1
