@@ -24,7 +24,6 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -42,12 +41,6 @@ constexpr char kDefinitionRefPrefix[] = "#/definitions/";
 constexpr int kMaxDefinitionDepth = 8;
 constexpr char kModelPath[] = "models.*";
 constexpr char kFieldKeyPath[] = "fields.*";
-
-std::string Trimmed(const Json& value) {
-  std::string text = Text(value);
-  absl::StripAsciiWhitespace(&text);
-  return text;
-}
 
 // The parts of an id urn:datacontract:<domain>:<name> (empty domain for any
 // other id; then the name is the id's last ':' part).
@@ -123,7 +116,7 @@ class DataContractMapper {
         {&Field(terms, "usage"), "usage"},
         {&Field(terms, "limitations"), "limitations"}};
     for (const auto& [value, key] : parts) {
-      const std::string text = Trimmed(*value);
+      const std::string text = TrimmedText(*value);
       if (!text.empty()) description[key] = text;
     }
     if (!description.empty()) builder_.SetDescription(description, "info.description");
@@ -131,17 +124,17 @@ class DataContractMapper {
   }
 
   void MapOwner(const Json& info) {
-    const std::string team = Trimmed(Field(info, "owner"));
+    const std::string team = TrimmedText(Field(info, "owner"));
     if (!team.empty()) builder_.spec().mutable_owner()->set_team(team);
     const Json& contact = Field(info, "contact");
-    const std::string email = Trimmed(Field(contact, "email"));
+    const std::string email = TrimmedText(Field(contact, "email"));
     if (LooksLikeEmail(email)) {
       builder_.spec().mutable_owner()->set_email(email);
     } else if (!email.empty()) {
       builder_.record().Unmapped(
           absl::StrCat("info.contact.email: \"", email, "\" is not an email address"));
     }
-    const std::string url = Trimmed(Field(contact, "url"));
+    const std::string url = TrimmedText(Field(contact, "url"));
     if (!url.empty()) (*builder_.spec().mutable_links())["contact"] = url;
     builder_.record().OtherKeys(contact, "info.contact", {"email", "url"});
   }
@@ -185,8 +178,8 @@ class DataContractMapper {
     const std::string port_path = absl::StrCat("spec.outputPorts[", port_index, "]");
     Port& port = *builder_.spec().add_output_ports();
     port.set_name(builder_.UniquePortName(name, "", model_path, /*output=*/true));
-    port.set_description(Trimmed(Field(model, "description")));
-    if (port.description().empty()) port.set_description(Trimmed(Field(model, "title")));
+    port.set_description(TrimmedText(Field(model, "description")));
+    if (port.description().empty()) port.set_description(TrimmedText(Field(model, "title")));
     const Json* server = ServerFor(name);
     std::optional<std::string> kind;
     if (server != nullptr) {
@@ -293,7 +286,7 @@ class DataContractMapper {
   void MapField(const std::string& name, const Json& source, const std::string& path, Port& port) {
     meshdex::v1::SchemaField& field = *port.mutable_schema()->add_fields();
     field.set_name(name);
-    std::string type = Trimmed(Field(source, "type"));
+    std::string type = TrimmedText(Field(source, "type"));
     if (type.empty()) {
       type = Field(source, "fields").is_object() ? "object" : "any";
       builder_.record().Derived(
@@ -301,9 +294,9 @@ class DataContractMapper {
     }
     field.set_type(type);
     field.set_required(IsTrue(Field(source, "required")));
-    field.set_description(Trimmed(Field(source, "description")));
-    if (field.description().empty()) field.set_description(Trimmed(Field(source, "title")));
-    const std::string classification = Trimmed(Field(source, "classification"));
+    field.set_description(TrimmedText(Field(source, "description")));
+    if (field.description().empty()) field.set_description(TrimmedText(Field(source, "title")));
+    const std::string classification = TrimmedText(Field(source, "classification"));
     const bool pii = IsTrue(Field(source, "pii"));
     if (!classification.empty()) {
       std::optional<std::string> mapped = Classification(classification);
@@ -329,7 +322,7 @@ class DataContractMapper {
     if (!levels.is_object()) return;
     const Json& availability = Field(levels, "availability");
     if (!availability.is_null()) {
-      const std::string percentage = Trimmed(Field(availability, "percentage"));
+      const std::string percentage = TrimmedText(Field(availability, "percentage"));
       absl::string_view number = percentage;
       const bool is_percent = absl::ConsumeSuffix(&number, "%");
       std::optional<double> value = Number(Json(std::string(number)));
@@ -351,7 +344,7 @@ class DataContractMapper {
       if (entry.is_null()) continue;
       const std::string path = Join("servicelevels", level);
       std::optional<int64_t> seconds =
-          mapped_age ? std::nullopt : CompactDurationSeconds(Trimmed(Field(entry, "threshold")));
+          mapped_age ? std::nullopt : CompactDurationSeconds(TrimmedText(Field(entry, "threshold")));
       if (!seconds.has_value()) {
         builder_.record().Unmapped(path);
         continue;

@@ -58,6 +58,8 @@ std::string Text(const Json& value) {
   return "";
 }
 
+std::string TrimmedText(const Json& value) { return Trimmed(Text(value)); }
+
 std::optional<std::string> Slug(std::string_view text, bool allow_underscore,
                                 std::string_view digit_prefix) {
   std::string slug;

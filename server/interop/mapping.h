@@ -61,6 +61,9 @@ const Json& Field(const Json& object, std::string_view key);
 // booleans as true/false; "" for null, objects and arrays.
 std::string Text(const Json& value);
 
+// Text(value) without leading and trailing ASCII whitespace.
+std::string TrimmedText(const Json& value);
+
 // A meshdex identifier (^[a-z][a-z0-9-]{0,62}$, or with `_` also allowed for
 // port names) made from free text: lower-cased, camelCase split with '-',
 // other characters folded to '-', runs collapsed, ends trimmed, a leading
