@@ -8,16 +8,13 @@
 #include "proto/document.h"
 #include "server/catalog/address.h"
 #include "server/catalog/validation.h"
+#include "tests/fuzz/fuzz_documents.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  absl::StatusOr<std::vector<meshdex::document::ResourceDocument>> documents =
-      meshdex::document::ParseDocuments(text);
-  if (!documents.ok()) return 0;
-  for (const meshdex::document::ResourceDocument& doc : *documents) {
-    meshdex::v1::DataProduct product;
-    if (!meshdex::document::ToMessage(doc, &product).ok()) continue;
-    // Whatever parsed must render and parse back.
+  for (const meshdex::v1::DataProduct& product :
+       meshdex::fuzzing::MessagesIn<meshdex::v1::DataProduct>(text)) {
+    // Whatever parsed must render.
     meshdex::document::ToYaml(product);
     meshdex::document::ToJson(product);
     if (!meshdex::catalog::ValidateProduct(product).ok()) continue;

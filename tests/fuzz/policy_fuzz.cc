@@ -13,6 +13,7 @@
 
 #include "proto/document.h"
 #include "server/governance/policy_engine.h"
+#include "tests/fuzz/fuzz_documents.h"
 
 namespace {
 
@@ -73,12 +74,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  absl::StatusOr<std::vector<meshdex::document::ResourceDocument>> documents =
-      meshdex::document::ParseDocuments(text);
-  if (!documents.ok()) return 0;
-  for (const meshdex::document::ResourceDocument& doc : *documents) {
-    meshdex::v1::Policy policy;
-    if (!meshdex::document::ToMessage(doc, &policy).ok()) continue;
+  for (const meshdex::v1::Policy& policy : meshdex::fuzzing::MessagesIn<meshdex::v1::Policy>(text)) {
     meshdex::document::ToYaml(policy);
     absl::Status valid = meshdex::governance::ValidatePolicy(policy);
     if (!valid.ok()) {
