@@ -915,20 +915,44 @@ absl::StatusOr<std::string> TopLevelString(
   return std::string();
 }
 
-// "not valid UTF-8: byte 0xE9 at offset 22 (line 2, column 4)" for the byte
-// at `offset` of `text`, which starts `skipped` bytes into the input (a BOM).
-std::string NotUtf8Message(absl::string_view text, size_t offset, size_t skipped) {
+// " at offset 22 (line 2, column 4)" for the byte at `offset` of `text`, which
+// starts `skipped` bytes into the input (a BOM). The text before `offset` is
+// UTF-8: a column counts its characters.
+std::string WhereIs(absl::string_view text, size_t offset, size_t skipped) {
   const size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
   const size_t column_start = line_start == absl::string_view::npos ? 0 : line_start + 1;
   const absl::string_view before = text.substr(0, offset);
-  // Everything before `offset` is UTF-8: a column counts its lead bytes.
   const auto characters = std::count_if(before.begin() + column_start, before.end(), [](char c) {
     return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
   });
-  return absl::StrFormat("not valid UTF-8: byte 0x%02X at offset %d%s",
-                         static_cast<unsigned char>(text[offset]), skipped + offset,
-                         At(1 + static_cast<int>(std::count(before.begin(), before.end(), '\n')),
-                            1 + static_cast<int>(characters)));
+  return absl::StrCat(" at offset ", skipped + offset,
+                      At(1 + static_cast<int>(std::count(before.begin(), before.end(), '\n')),
+                         1 + static_cast<int>(characters)));
+}
+
+// INVALID_ARGUMENT when `text` is not YAML or JSON text at the character
+// level: bytes that are not UTF-8, or a control character other than tab,
+// line feed and carriage return (neither format allows one unescaped). The
+// second also keeps yaml-cpp from reading the text as UTF-16 or UTF-32, which
+// it guesses from NUL bytes among the first four.
+absl::Status CheckCharacters(absl::string_view text, size_t skipped) {
+  static constexpr char kControls[] =
+      "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0B\x0C\x0E\x0F"
+      "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1A\x1B\x1C\x1D\x1E\x1F";
+  const std::optional<size_t> not_utf8 = utf8::FirstInvalidByte(text);
+  const size_t control = text.find_first_of(absl::string_view(kControls, sizeof(kControls) - 1));
+  if (control != absl::string_view::npos && control < not_utf8.value_or(text.size())) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "control character U+%04X%s: YAML and JSON allow only tab, line feed and carriage "
+        "return unescaped (write it as an escape in a double-quoted string)",
+        static_cast<unsigned char>(text[control]), WhereIs(text, control, skipped)));
+  }
+  if (not_utf8.has_value()) {
+    return absl::InvalidArgumentError(absl::StrFormat("not valid UTF-8: byte 0x%02X%s",
+                                                      static_cast<unsigned char>(text[*not_utf8]),
+                                                      WhereIs(text, *not_utf8, skipped)));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<ResourceDocument>> ParseDocumentsOrThrow(
@@ -940,11 +964,11 @@ absl::StatusOr<std::vector<ResourceDocument>> ParseDocumentsOrThrow(
   }
   const size_t bom_bytes = absl::StartsWith(text, "\xEF\xBB\xBF") ? 3 : 0;
   text.remove_prefix(bom_bytes);
-  // YAML and JSON are UTF-8 text. Checked here, once, so that every reader
-  // gets the same clear message (protobuf and nlohmann would each report it
-  // their own way, or carry stray bytes into keys nothing can read back).
-  if (std::optional<size_t> bad = utf8::FirstInvalidByte(text); bad.has_value()) {
-    return absl::InvalidArgumentError(NotUtf8Message(text, *bad, bom_bytes));
+  // Checked here, once, so that every reader gets the same clear message
+  // (protobuf and nlohmann would each report it their own way, or carry stray
+  // bytes into keys nothing can read back).
+  if (absl::Status characters = CheckCharacters(text, bom_bytes); !characters.ok()) {
+    return characters;
   }
 
   auto arena = std::make_shared<Arena>();

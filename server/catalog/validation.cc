@@ -15,8 +15,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/types/span.h"
-#include "re2/re2.h"
 #include "proto/utf8.h"
+#include "re2/re2.h"
 #include "server/catalog/address.h"
 
 namespace meshdex::catalog {
@@ -67,10 +67,7 @@ bool IsIdentifier(absl::string_view value) {
 // boundary) and quoted.
 std::string Quote(absl::string_view value) {
   constexpr size_t kMaxQuoted = 64;
-  absl::string_view shown = value;
-  if (shown.size() > kMaxQuoted) {
-    shown = utf8::Truncate(shown, kMaxQuoted);
-  }
+  const absl::string_view shown = utf8::Truncate(value, kMaxQuoted);
   return absl::StrCat("\"", absl::Utf8SafeCHexEscape(shown), "\"",
                       shown.size() < value.size() ? "..." : "");
 }

@@ -288,6 +288,26 @@ TEST(DocumentTest, TextThatIsNotUtf8IsRefusedWithItsPosition) {
             "not valid UTF-8: byte 0xC0 at offset 3 (line 1, column 1)");
 }
 
+// Neither YAML nor JSON allows a raw control character but tab, LF and CR.
+// NUL bytes among the first four made yaml-cpp read the text as UTF-32 and
+// hand back bytes that are not UTF-8 (found by import_fuzz: INTERNAL).
+TEST(DocumentTest, ControlCharactersAreRefusedWithTheirPosition) {
+  using std::string_literals::operator""s;
+  EXPECT_THAT(ParseError("\x01\x00\x00\x00kind: DataContract\n"s),
+              HasSubstr("control character U+0001 at offset 0 (line 1, column 1): YAML and JSON "
+                        "allow only tab, line feed and carriage return unescaped"));
+  EXPECT_THAT(ParseError("spec:\n  title: a\x1B[31mred\n"),
+              HasSubstr("control character U+001B at offset 16 (line 2, column 11)"));
+  EXPECT_THAT(ParseError("{\"spec\": {\"title\": \"a\0b\"}}"s),
+              HasSubstr("control character U+0000 at offset 21 (line 1, column 22)"));
+  // Whichever comes first is reported.
+  EXPECT_THAT(ParseError("a: \xE9\x01\n"), HasSubstr("not valid UTF-8: byte 0xE9 at offset 3"));
+  // Tab, LF and CR are text; escapes of control characters stay allowed.
+  EXPECT_EQ(ProductOf("spec:\r\n  title:\t\"a\\x01b\"\r\n").spec().title(),
+            "a\x01"
+            "b");
+}
+
 TEST(DocumentTest, SeveralYamlDocumentsWithEmptyOnesSkipped) {
   std::vector<ResourceDocument> docs = ParseOk(R"(---
 apiVersion: meshdex.io/v1
