@@ -880,7 +880,9 @@ class GenericJsonWriter {
  private:
   void WriteScalar(const Node& node) {
     if (node.plain) {
-      if (IsJsonNumber(node.text)) {
+      // A number no JSON reader can hold (4.3e814 overflows a double) stays
+      // text: readers of `json` would refuse the whole document otherwise.
+      if (IsJsonNumber(node.text) && nlohmann::json::accept(node.text.begin(), node.text.end())) {
         out_->append(node.text);
         return;
       }
