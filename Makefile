@@ -140,7 +140,7 @@ clean: ## Remove build/, build-asan/ and build-fuzz/ (keeps the data directory)
 # Fuzzing (tests/fuzz): libFuzzer binaries built with clang + ASan/UBSan in
 # build-fuzz, each run for FUZZ_SECONDS on a copy of its seed corpus.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := document_fuzz search_query_fuzz openlineage_fuzz policy_fuzz import_fuzz
+FUZZ_TARGETS := document_fuzz search_query_fuzz openlineage_fuzz policy_fuzz import_fuzz http_mapping_fuzz
 
 fuzz: deps ## Run every fuzz target for FUZZ_SECONDS (default 60) with clang's libFuzzer
 	@$(call configure,build-fuzz,-DCMAKE_BUILD_TYPE=RelWithDebInfo -DMESHDEX_FUZZ=ON -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++)
