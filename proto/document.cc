@@ -936,7 +936,8 @@ std::string WhereIs(absl::string_view text, size_t offset, size_t skipped) {
 // level: bytes that are not UTF-8, or a control character other than tab,
 // line feed and carriage return (neither format allows one unescaped). The
 // second also keeps yaml-cpp from reading the text as UTF-16 or UTF-32, which
-// it guesses from NUL bytes among the first four.
+// it guesses from NUL bytes among the first four (text with a byte-order mark
+// was transcoded before).
 absl::Status CheckCharacters(absl::string_view text, size_t skipped) {
   static constexpr char kControls[] =
       "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0B\x0C\x0E\x0F"
@@ -944,10 +945,14 @@ absl::Status CheckCharacters(absl::string_view text, size_t skipped) {
   const std::optional<size_t> not_utf8 = utf8::FirstInvalidByte(text);
   const size_t control = text.find_first_of(absl::string_view(kControls, sizeof(kControls) - 1));
   if (control != absl::string_view::npos && control < not_utf8.value_or(text.size())) {
+    // A NUL this early is most likely UTF-16 or UTF-32 text without its mark.
+    const bool wide = control < 4 && text[control] == '\0';
     return absl::InvalidArgumentError(absl::StrFormat(
         "control character U+%04X%s: YAML and JSON allow only tab, line feed and carriage "
-        "return unescaped (write it as an escape in a double-quoted string)",
-        static_cast<unsigned char>(text[control]), WhereIs(text, control, skipped)));
+        "return unescaped (%s)",
+        static_cast<unsigned char>(text[control]), WhereIs(text, control, skipped),
+        wide ? "UTF-16 or UTF-32 text needs its byte-order mark; or save it as UTF-8"
+             : "write it as an escape in a double-quoted string"));
   }
   if (not_utf8.has_value()) {
     return absl::InvalidArgumentError(absl::StrFormat("not valid UTF-8: byte 0x%02X%s",
@@ -964,6 +969,11 @@ absl::StatusOr<std::vector<ResourceDocument>> ParseDocumentsOrThrow(
         "input is ", text.size(), " bytes, more than the limit of ",
         options.max_input_bytes, " bytes"));
   }
+  // YAML readers must take UTF-16 and UTF-32 too (PowerShell 5 writes UTF-16
+  // by default); told by their byte-order mark, they become UTF-8 here.
+  absl::StatusOr<std::optional<std::string>> transcoded = utf8::FromMarkedUtf16Or32(text);
+  if (!transcoded.ok()) return transcoded.status();
+  if (transcoded->has_value()) text = **transcoded;
   const size_t bom_bytes = absl::StartsWith(text, "\xEF\xBB\xBF") ? 3 : 0;
   text.remove_prefix(bom_bytes);
   // Checked here, once, so that every reader gets the same clear message

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace meshdex::utf8 {
@@ -27,6 +28,16 @@ std::optional<size_t> FirstInvalidByte(absl::string_view text);
 // `text` with every byte that starts no well-formed sequence replaced by
 // U+FFFD; `text` itself when it is all UTF-8.
 std::string ReplaceInvalid(absl::string_view text);
+
+// Appends the UTF-8 encoding of `code_point` (at most U+10FFFF, no surrogate).
+void Append(char32_t code_point, std::string* out);
+
+// Text that starts with a UTF-16 or UTF-32 byte-order mark, re-encoded as
+// UTF-8 without the mark; nullopt when `text` has no such mark (it is left as
+// it is, UTF-8 or not). INVALID_ARGUMENT, naming the encoding and the offset,
+// when the marked text is cut short or holds an unpaired surrogate or a value
+// beyond U+10FFFF.
+absl::StatusOr<std::optional<std::string>> FromMarkedUtf16Or32(absl::string_view text);
 
 // The longest prefix of `text` of at most `max_bytes` that does not cut a
 // multi-byte sequence in two.

@@ -295,7 +295,12 @@ TEST(DocumentTest, ControlCharactersAreRefusedWithTheirPosition) {
   using std::string_literals::operator""s;
   EXPECT_THAT(ParseError("\x01\x00\x00\x00kind: DataContract\n"s),
               HasSubstr("control character U+0001 at offset 0 (line 1, column 1): YAML and JSON "
-                        "allow only tab, line feed and carriage return unescaped"));
+                        "allow only tab, line feed and carriage return unescaped (write it as an "
+                        "escape in a double-quoted string)"));
+  EXPECT_THAT(ParseError("k\0i\0n\0d\0:\0 \0x\0"s),
+              HasSubstr("control character U+0000 at offset 1 (line 1, column 2): YAML and JSON "
+                        "allow only tab, line feed and carriage return unescaped (UTF-16 or UTF-32 "
+                        "text needs its byte-order mark; or save it as UTF-8)"));
   EXPECT_THAT(ParseError("spec:\n  title: a\x1B[31mred\n"),
               HasSubstr("control character U+001B at offset 16 (line 2, column 11)"));
   EXPECT_THAT(ParseError("{\"spec\": {\"title\": \"a\0b\"}}"s),
@@ -306,6 +311,48 @@ TEST(DocumentTest, ControlCharactersAreRefusedWithTheirPosition) {
   EXPECT_EQ(ProductOf("spec:\r\n  title:\t\"a\\x01b\"\r\n").spec().title(),
             "a\x01"
             "b");
+}
+
+// Text in UTF-16 or UTF-32 with its byte-order mark reads like its UTF-8
+// (PowerShell 5 writes UTF-16LE with a mark by default).
+TEST(DocumentTest, Utf16AndUtf32WithAByteOrderMarkAreRead) {
+  const std::string yaml = "kind: DataProduct\nspec:\n  title: Caf\xC3\xA9 \xF0\x9F\x93\xA6\n";
+  const DataProduct expected = ProductOf(yaml);
+  // Each code point of `yaml` (ASCII, U+00E9, U+1F4E6) in `unit`-byte units.
+  const auto wide = [&](int unit, bool big_endian) {
+    std::string out = big_endian ? std::string("\0\0\xFE\xFF", 4).substr(4 - unit)
+                                 : std::string("\xFF\xFE\0\0", 4).substr(0, unit);
+    std::vector<uint32_t> units;
+    for (unsigned char c : std::string("kind: DataProduct\nspec:\n  title: Caf"))
+      units.push_back(c);
+    units.push_back(0xE9);
+    units.push_back(' ');
+    if (unit == 2) {
+      units.push_back(0xD83D);  // U+1F4E6 as a surrogate pair
+      units.push_back(0xDCE6);
+    } else {
+      units.push_back(0x1F4E6);
+    }
+    units.push_back('\n');
+    for (uint32_t u : units) {
+      for (int i = 0; i < unit; ++i) {
+        const int shift = 8 * (big_endian ? unit - 1 - i : i);
+        out.push_back(static_cast<char>((u >> shift) & 0xFF));
+      }
+    }
+    return out;
+  };
+  for (const auto& [unit, big_endian] :
+       std::vector<std::pair<int, bool>>{{2, false}, {2, true}, {4, false}, {4, true}}) {
+    EXPECT_TRUE(Equal(ProductOf(wide(unit, big_endian)), expected)) << unit << big_endian;
+  }
+  // The mark promises the encoding: broken text is refused naming both.
+  EXPECT_EQ(ParseError(std::string("\xFF\xFEk\0\x3D\xD8:\0", 8)),
+            "UTF-16LE text (byte-order mark): unpaired surrogate at offset 4");
+  EXPECT_EQ(ParseError(std::string("\xFE\xFF\0k\0", 5)),
+            "UTF-16BE text (byte-order mark): cut short at offset 4");
+  EXPECT_EQ(ParseError(std::string("\0\0\xFE\xFF\0\x11\0\0", 8)),
+            "UTF-32BE text (byte-order mark): value beyond U+10FFFF at offset 4");
 }
 
 TEST(DocumentTest, SeveralYamlDocumentsWithEmptyOnesSkipped) {

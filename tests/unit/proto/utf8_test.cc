@@ -48,6 +48,40 @@ TEST(Utf8Test, ReplaceInvalidKeepsValidTextAndMarksEachBadByte) {
   EXPECT_EQ(ReplaceInvalid("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
 }
 
+TEST(Utf8Test, AppendEncodesEachLength) {
+  std::string out;
+  for (char32_t c : {U'a', U'\u00E9', U'\u2026', U'\U0001F4E6'}) Append(c, &out);
+  EXPECT_EQ(out, "a\xC3\xA9\xE2\x80\xA6\xF0\x9F\x93\xA6");
+}
+
+TEST(Utf8Test, MarkedUtf16AndUtf32BecomeUtf8) {
+  using std::string_literals::operator""s;
+  EXPECT_EQ(FromMarkedUtf16Or32("plain"s).value(), std::nullopt);
+  EXPECT_EQ(FromMarkedUtf16Or32("\xEF\xBB\xBFutf-8 mark"s).value(), std::nullopt);
+  EXPECT_EQ(FromMarkedUtf16Or32("\xFF\xFE"
+                                "a\0\xE9\0\x3D\xD8\xE6\xDC"s)
+                .value(),
+            "a\xC3\xA9\xF0\x9F\x93\xA6");
+  EXPECT_EQ(FromMarkedUtf16Or32("\xFE\xFF\0a\x20\x26"s).value(), "a\xE2\x80\xA6");
+  EXPECT_EQ(FromMarkedUtf16Or32("\xFF\xFE\0\0a\0\0\0\xE6\xF4\x01\0"s).value(), "a\xF0\x9F\x93\xA6");
+  EXPECT_EQ(FromMarkedUtf16Or32("\0\0\xFE\xFF\0\0\0a"s).value(), "a");
+  // A low surrogate first, a high one at the end, a surrogate in UTF-32.
+  EXPECT_EQ(FromMarkedUtf16Or32("\xFF\xFE\x00\xDC"
+                                "a\0"s)
+                .status()
+                .message(),
+            "UTF-16LE text (byte-order mark): unpaired surrogate at offset 2");
+  EXPECT_EQ(FromMarkedUtf16Or32("\xFF\xFE"
+                                "a\0\x00\xD8"s)
+                .status()
+                .message(),
+            "UTF-16LE text (byte-order mark): unpaired surrogate at offset 4");
+  EXPECT_EQ(FromMarkedUtf16Or32("\0\0\xFE\xFF\0\0\xD8\0"s).status().message(),
+            "UTF-32BE text (byte-order mark): unpaired surrogate at offset 4");
+  EXPECT_EQ(FromMarkedUtf16Or32("\xFF\xFE\0\0a\0\0"s).status().message(),
+            "UTF-32LE text (byte-order mark): cut short at offset 4");
+}
+
 TEST(Utf8Test, TruncateNeverCutsASequenceInTwo) {
   EXPECT_EQ(Truncate("short", 10), "short");
   EXPECT_EQ(Truncate("abcdef", 3), "abc");
