@@ -1,7 +1,5 @@
 #include "proto/utf8.h"
 
-#include <cstdint>
-
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -22,10 +20,12 @@ struct WideEncoding {
 
 std::optional<WideEncoding> MarkedEncoding(absl::string_view text) {
   // UTF-32LE's mark starts with UTF-16LE's: test it first.
-  if (absl::StartsWith(text, absl::string_view("\xFF\xFE\0\0", 4)))
+  if (absl::StartsWith(text, absl::string_view("\xFF\xFE\0\0", 4))) {
     return WideEncoding{"UTF-32LE", 4, false};
-  if (absl::StartsWith(text, absl::string_view("\0\0\xFE\xFF", 4)))
+  }
+  if (absl::StartsWith(text, absl::string_view("\0\0\xFE\xFF", 4))) {
     return WideEncoding{"UTF-32BE", 4, true};
+  }
   if (absl::StartsWith(text, "\xFF\xFE")) return WideEncoding{"UTF-16LE", 2, false};
   if (absl::StartsWith(text, "\xFE\xFF")) return WideEncoding{"UTF-16BE", 2, true};
   return std::nullopt;
