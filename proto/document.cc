@@ -918,15 +918,15 @@ absl::StatusOr<std::string> TopLevelString(
 }
 
 // " at offset 22 (line 2, column 4)" for the byte at `offset` of `text`, which
-// starts `skipped` bytes into the input (a BOM). The text before `offset` is
-// UTF-8: a column counts its characters.
+// starts `skipped` bytes into the UTF-8 text (a BOM); for UTF-16/32 input that
+// is its UTF-8 re-encoding, so offsets count those bytes. The text before
+// `offset` is UTF-8: a column counts its characters.
 std::string WhereIs(absl::string_view text, size_t offset, size_t skipped) {
   const size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
   const size_t column_start = line_start == absl::string_view::npos ? 0 : line_start + 1;
   const absl::string_view before = text.substr(0, offset);
-  const auto characters = std::count_if(before.begin() + column_start, before.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  });
+  const auto characters = std::count_if(before.begin() + column_start, before.end(),
+                                        [](char c) { return !utf8::IsContinuation(c); });
   return absl::StrCat(" at offset ", skipped + offset,
                       At(1 + static_cast<int>(std::count(before.begin(), before.end(), '\n')),
                          1 + static_cast<int>(characters)));

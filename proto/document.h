@@ -61,8 +61,9 @@ struct ResourceDocument {
   // The document as compact JSON, typed the way plain YAML reads without a
   // schema: a plain scalar that is a JSON literal (a number exactly as
   // written, true/false, null) keeps that type, every other scalar is a
-  // string (a number beyond a double's range too). For logs and for transports that forward JSON;
-  // ToMessage reads `root` and only falls back to parsing this text when `root` is null.
+  // string (a number beyond a double's range too). For logs and for
+  // transports that forward JSON; ToMessage reads `root` and only falls back
+  // to parsing this text when `root` is null.
   std::string json;
   // The parsed tree ToMessage reads; keeps every scalar's text as written.
   std::shared_ptr<const internal::Node> root;

@@ -7,8 +7,6 @@
 namespace meshdex::utf8 {
 namespace {
 
-bool IsContinuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
-
 bool IsSurrogate(char32_t c) { return c >= 0xD800 && c <= 0xDFFF; }
 
 // A UTF-16 or UTF-32 encoding, as a byte-order mark names it.

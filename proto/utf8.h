@@ -16,6 +16,10 @@
 
 namespace meshdex::utf8 {
 
+// True for a byte that continues a multi-byte sequence (10xxxxxx): it starts
+// no character.
+inline bool IsContinuation(char byte) { return (static_cast<unsigned char>(byte) & 0xC0) == 0x80; }
+
 // Decodes the well-formed sequence at the start of `text` into *code_point and
 // returns its length in bytes; 0 (and *code_point unspecified) when `text` is
 // empty or does not start with one.
