@@ -323,6 +323,7 @@ std::string DidYouMean(const Xapian::Database& db, const Plan& plan, const Searc
   if (!text.ok()) return "";
   Xapian::Enquire enquire(db);
   enquire.set_query(WithFilters(*text, plan.query.filters, request));
+  enquire.set_weighting_scheme(Xapian::BoolWeight());  // only counted
   if (enquire.get_mset(0, 0, matches + 1).get_matches_lower_bound() <= matches) return "";
   std::vector<std::string> parts = {corrected};
   for (const FieldFilter& filter : plan.query.filters) parts.push_back(filter.token);
@@ -378,9 +379,15 @@ absl::Status Match(const Xapian::Database& db, const Plan& plan, const SearchReq
   Xapian::Enquire enquire(db);
   enquire.set_query(WithFilters(*text, plan.query.filters, request));
   // Filters alone weigh nothing: list their matches by name, like the empty
-  // query. Ranked results keep Xapian's order (relevance, then document id):
-  // a secondary sort key would cost a value read per candidate.
-  if (plan.query.text.empty()) enquire.set_sort_by_value(layout::kSortKeySlot, /*reverse=*/false);
+  // query, and weigh none. Ranked results keep Xapian's order (relevance,
+  // then document id): a secondary sort key would cost a value read per
+  // candidate.
+  if (plan.query.text.empty()) {
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_sort_by_value(layout::kSortKeySlot, /*reverse=*/false);
+  } else {
+    enquire.set_weighting_scheme(Searcher::Ranking());
+  }
   std::vector<std::unique_ptr<FacetCounter>> counters;
   for (const layout::FilterField* field : plan.facets) {
     counters.push_back(std::make_unique<FacetCounter>(*field));
@@ -421,6 +428,10 @@ absl::Status Match(const Xapian::Database& db, const Plan& plan, const SearchReq
 }
 
 }  // namespace
+
+Xapian::BM25Weight Searcher::Ranking() {
+  return Xapian::BM25Weight(/*k1=*/1, /*k2=*/0, /*k3=*/1, /*b=*/0, /*min_normlen=*/0.5);
+}
 
 Searcher::Searcher(const IndexFollower& follower, Options options)
     : follower_(follower), options_(options), readers_(follower) {}

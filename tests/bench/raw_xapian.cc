@@ -41,6 +41,7 @@ absl::StatusOr<int> RawXapian::Search(const BenchQuery& query) {
     }
     Xapian::Enquire enquire(db_);
     enquire.set_query(text);
+    enquire.set_weighting_scheme(index::Searcher::Ranking());
     std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
     for (const std::string& facet : query.facets) {
       const index::layout::FilterField* field = index::layout::FindFilterField(facet);

@@ -2,8 +2,9 @@
 // to SearchService.Search, run in-process with plain Xapian
 // (Database/QueryParser/Enquire) on the server's own index directory, opened
 // read-only. It parses the words the way index/searcher does (English
-// stemmer, STEM_SOME, AND, the same parser flags), applies the filter as an
-// OP_FILTER on the filter term, counts facets with a match spy over the same
+// stemmer, STEM_SOME, AND, the same parser flags), ranks with the same
+// weighting (Searcher::Ranking), applies the filter as an OP_FILTER on the
+// filter term, counts facets with a match spy over the same
 // value slot and match-set bound, and reads the stored data of each hit;
 // prefixes and slots come from index/layout (the only place that knows
 // them). What it leaves out is meshdex's own work: request validation,

@@ -141,6 +141,35 @@ TEST_F(SearcherTest, TitleMatchRanksAboveDescriptionMatch) {
   EXPECT_THAT(Find("shipment"), ElementsAre(kShipments, kOrders));
 }
 
+// Ranking() leaves document length out: a long description costs nothing.
+TEST_F(SearcherTest, ScoresDoNotDependOnDocumentLength) {
+  Put(Described("finance", "ledger-short", "Ledger", "", {}, "production", "finance"));
+  Put(Described("finance", "ledger-long", "Ledger",
+                "Daily balances of every account, reconciled against the bank statements, "
+                "with adjustments, accruals, currency revaluations and the audit trail of each "
+                "posting, kept for ten years as the regulator asks",
+                {}, "production", "finance"));
+  CatchUp();
+  const SearchResponse response = MustSearch("ledger");
+  ASSERT_EQ(response.hits_size(), 2);
+  EXPECT_EQ(response.hits(0).score(), response.hits(1).score());
+}
+
+// Without length normalisation a title still outweighs a word repeated in a
+// product's field names.
+TEST_F(SearcherTest, TitleMatchRanksAboveRepeatedFieldNameMatches) {
+  DataProduct archive = Described("finance", "billing-archive", "Billing Archive",
+                                  "Closed accounts", {}, "production", "finance");
+  AddPort(
+      archive, "sql",
+      {{"invoice_id", ""}, {"invoice_date", ""}, {"invoice_total", ""}, {"invoice_status", ""}});
+  Put(archive);
+  Put(Described("finance", "invoices", "Invoices", "", {}, "production", "finance"));
+  CatchUp();
+  EXPECT_THAT(Find("invoice"),
+              ElementsAre(Urn("finance", "invoices"), Urn("finance", "billing-archive")));
+}
+
 TEST_F(SearcherTest, PhrasesPrefixesAndExclusions) {
   EXPECT_THAT(Find("\"parcel movement\""), ElementsAre(kShipments));
   EXPECT_THAT(Find("\"movement parcel\""), IsEmpty());
