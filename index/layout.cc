@@ -26,12 +26,6 @@ constexpr size_t kMaxTermBytes = 245;
 
 constexpr char kIdPrefix[] = "Q";
 
-// Within-document frequency added per occurrence: BM25 ranks a document
-// matching in its name or title above one matching in a schema description.
-constexpr Xapian::termcount kNameWeight = 5;
-constexpr Xapian::termcount kLabelWeight = 2;
-constexpr Xapian::termcount kTextWeight = 1;
-
 bool IsAsciiUpper(char c) { return c >= 'A' && c <= 'Z'; }
 
 // "loyalty_tier" -> "loyalty tier", "customerEmail" -> "customer Email";

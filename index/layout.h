@@ -63,6 +63,15 @@ inline constexpr int kFormatVersion = 5;
 inline constexpr char kFormatVersionKey[] = "meshdex.format_version";
 inline constexpr char kAppliedSequenceKey[] = "meshdex.applied_sequence";
 
+// Within-document frequency added per occurrence: BM25 ranks a document
+// matching in its name or title above one matching in a schema description.
+inline constexpr Xapian::termcount kNameWeight = 5;
+inline constexpr Xapian::termcount kLabelWeight = 2;
+inline constexpr Xapian::termcount kTextWeight = 1;
+// The within-document frequency beyond which a word weighs no more in
+// ranking (index/ranking.h): a word in both a product's name and title.
+inline constexpr Xapian::termcount kSaturatingWdf = 2 * kNameWeight;
+
 inline constexpr char kTypeProduct[] = "product";
 inline constexpr char kTypeDataset[] = "dataset";
 inline constexpr char kTypeJob[] = "job";

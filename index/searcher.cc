@@ -19,6 +19,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "index/layout.h"
+#include "index/ranking.h"
 #include "index/search_query.h"
 #include "proto/utf8.h"
 
@@ -259,6 +260,8 @@ class FacetCounter : public Xapian::MatchSpy {
     return MakeFacet(field_, std::move(values));
   }
 
+  Xapian::doccount examined() const { return examined_; }
+
  private:
   const layout::FilterField& field_;
   Xapian::doccount examined_ = 0;
@@ -386,20 +389,18 @@ absl::Status Match(const Xapian::Database& db, const Plan& plan, const SearchReq
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     enquire.set_sort_by_value(layout::kSortKeySlot, /*reverse=*/false);
   } else {
-    enquire.set_weighting_scheme(Searcher::Ranking());
+    enquire.set_weighting_scheme(Ranking());
   }
   std::vector<std::unique_ptr<FacetCounter>> counters;
   for (const layout::FilterField* field : plan.facets) {
     counters.push_back(std::make_unique<FacetCounter>(*field));
     enquire.add_matchspy(counters.back().get());
   }
-  // Facets need the whole match set examined (up to the bound), which also
-  // makes the total exact.
-  const Xapian::doccount page_end = plan.offset + plan.page_size + 1;
+  // Every match is examined up to the bound, so totals and facet counts are
+  // exact below it; beyond, the matcher may stop once the page is settled.
   const Xapian::doccount check_at_least =
-      counters.empty()
-          ? page_end
-          : std::max(page_end, std::min(db.get_doccount(), Searcher::kExactFacetMatches));
+      std::max<Xapian::doccount>(plan.offset + plan.page_size + 1,
+                                 std::min(db.get_doccount(), Searcher::kExactMatches));
   const Xapian::MSet matches = enquire.get_mset(plan.offset, plan.page_size + 1, check_at_least);
 
   response.set_total_estimate(matches.get_matches_estimated());
@@ -415,11 +416,14 @@ absl::Status Match(const Xapian::Database& db, const Plan& plan, const SearchReq
     }
   }
   SetNextPage(plan, request, matches.size() > plan.page_size, response);
+  // A total is exact when its bounds meet (a single word's is its term
+  // frequency), facet counts when they saw every match.
+  bool approximate = matches.get_matches_lower_bound() != matches.get_matches_upper_bound();
   for (const std::unique_ptr<FacetCounter>& counter : counters) {
     *response.add_facets() = counter->ToFacet(matches.get_matches_estimated());
+    approximate = approximate || counter->examined() != matches.get_matches_estimated();
   }
-  response.set_approximate(!counters.empty() && matches.get_matches_lower_bound() !=
-                                                     matches.get_matches_upper_bound());
+  response.set_approximate(approximate);
   if (!plan.query.text.empty() && response.total_estimate() < Searcher::kFewMatches) {
     response.set_did_you_mean(
         DidYouMean(db, plan, request, static_cast<Xapian::doccount>(response.total_estimate())));
@@ -428,10 +432,6 @@ absl::Status Match(const Xapian::Database& db, const Plan& plan, const SearchReq
 }
 
 }  // namespace
-
-Xapian::BM25Weight Searcher::Ranking() {
-  return Xapian::BM25Weight(/*k1=*/1, /*k2=*/0, /*k3=*/1, /*b=*/0, /*min_normlen=*/0.5);
-}
 
 Searcher::Searcher(const IndexFollower& follower, Options options)
     : follower_(follower), options_(options), readers_(follower) {}

@@ -1,17 +1,20 @@
 // Searcher: SearchService.Search over the follower's index.
 //
 // Query syntax: see search_query.h. Free text is ANDed and ranked by BM25
-// without length normalisation (Ranking()), title and name boosted, English
+// without length normalisation, title and name boosted (ranking.h), English
 // stemming; equal scores keep index order, so pages are stable while the
-// index does not change. An empty query
-// matches everything, a query of only filters their matches, ordered by name.
+// index does not change. An empty query matches everything, a query of only
+// filters their matches, ordered by name.
 //
+//  * total_estimate and facets: every match is examined up to kExactMatches
+//    (like Elasticsearch's exact hit count), so below it the total is exact.
+//    Beyond it the matcher stops once no later match can enter the page
+//    (ranking.h): the total is Xapian's estimate and `approximate` is set.
 //  * facets: per facet the kMaxFacetValues most frequent values (count
 //    descending, then value), counted over the whole match set, not the page:
 //    exact for the empty query (term frequencies) and for match sets of up to
-//    kExactFacetMatches documents (every match is examined). Beyond that the
-//    first kExactFacetMatches matches are counted, the counts scaled to the
-//    estimated total and `approximate` set.
+//    kExactMatches documents. Beyond that the first kExactMatches matches are
+//    counted, the counts scaled to the estimated total (`approximate`).
 //  * paging: page_size default 20, at most 100; page tokens (search_query.h)
 //    hold an offset into the ranking, at most kMaxResultWindow deep. The
 //    empty query is served from the term dictionary in name order, so browsing
@@ -54,21 +57,13 @@ class Searcher {
   static constexpr int kMaxPageSize = 100;
   static constexpr uint64_t kMaxResultWindow = 10000;
   static constexpr int kMaxFacetValues = 100;
-  // Facet counts examine every match up to this many (then scale). Like
-  // Elasticsearch's exact hit count, 10,000: examining a match reads its
-  // value slots, and at 100,000 (the first bound) facet queries on frequent
-  // words were the search p99 at 100k products (190 ms) and 1M (365 ms).
-  static constexpr Xapian::doccount kExactFacetMatches = 10000;
+  // Searches examine every match up to this many (then estimate). Like
+  // Elasticsearch's exact hit count, 10,000: examining a match for facets
+  // reads its value slots, and at 100,000 (the first bound) facet queries on
+  // frequent words were the search p99 at 100k products (190 ms) and 1M
+  // (365 ms).
+  static constexpr Xapian::doccount kExactMatches = 10000;
   static constexpr int64_t kFewMatches = 3;
-
-  // The relevance weighting of free-text searches: BM25 with b = 0, i.e. no
-  // document-length normalisation. Normalising reads each candidate's length
-  // from a separate list, which at 1M products was half of the matcher's CPU
-  // (the bench's query mix, one thread: p50 5.6 -> 2.7 ms). What ranks
-  // stays: a word in a title or name (layout's within-document weight 5)
-  // outweighs one in a description or field name (1) by 1.67x, a rarer
-  // word outweighs a frequent one, and matches of every query word add up.
-  static Xapian::BM25Weight Ranking();
 
   explicit Searcher(const IndexFollower& follower) : Searcher(follower, Options()) {}
   Searcher(const IndexFollower& follower, Options options);

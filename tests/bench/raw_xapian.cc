@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "index/layout.h"
+#include "index/ranking.h"
 #include "index/searcher.h"
 
 namespace meshdex::bench {
@@ -41,7 +42,7 @@ absl::StatusOr<int> RawXapian::Search(const BenchQuery& query) {
     }
     Xapian::Enquire enquire(db_);
     enquire.set_query(text);
-    enquire.set_weighting_scheme(index::Searcher::Ranking());
+    enquire.set_weighting_scheme(index::Ranking());
     std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
     for (const std::string& facet : query.facets) {
       const index::layout::FilterField* field = index::layout::FindFilterField(facet);
@@ -49,11 +50,8 @@ absl::StatusOr<int> RawXapian::Search(const BenchQuery& query) {
       spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(field->slot));
       enquire.add_matchspy(spies.back().get());
     }
-    const Xapian::doccount check_at_least =
-        spies.empty() ? kPageSize + 1
-                      : std::max<Xapian::doccount>(
-                            kPageSize + 1,
-                            std::min(db_.get_doccount(), index::Searcher::kExactFacetMatches));
+    const Xapian::doccount check_at_least = std::max<Xapian::doccount>(
+        kPageSize + 1, std::min(db_.get_doccount(), index::Searcher::kExactMatches));
     const Xapian::MSet matches = enquire.get_mset(0, kPageSize + 1, check_at_least);
     int hits = 0;
     for (Xapian::MSetIterator match = matches.begin(); match != matches.end() && hits < kPageSize;

@@ -3,9 +3,10 @@
 // (Database/QueryParser/Enquire) on the server's own index directory, opened
 // read-only. It parses the words the way index/searcher does (English
 // stemmer, STEM_SOME, AND, the same parser flags), ranks with the same
-// weighting (Searcher::Ranking), applies the filter as an OP_FILTER on the
-// filter term, counts facets with a match spy over the same
-// value slot and match-set bound, and reads the stored data of each hit;
+// weighting (index/ranking.h), applies the filter as an OP_FILTER on the
+// filter term, examines matches up to the same bound (Searcher::kExactMatches),
+// counts facets with a match spy over the same value slot, and reads the
+// stored data of each hit;
 // prefixes and slots come from index/layout (the only place that knows
 // them). What it leaves out is meshdex's own work: request validation,
 // the reader pool, did-you-mean, hit decoding and gRPC.

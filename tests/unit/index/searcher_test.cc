@@ -397,6 +397,78 @@ TEST_F(SearcherTest, PagesAreStableAndComplete) {
   EXPECT_EQ(std::set<std::string>(paged.begin(), paged.end()).size(), 23u);
 }
 
+// A word in a name and title reaches the ranking's cap (ranking.h), so
+// pages of such matches could end the match early: every page must still
+// hold what a full match ranks there, and below Searcher::kExactMatches the
+// total and facets count every match.
+TEST_F(SearcherTest, PagesOfMatchesAtTheRankingCapAreCompleteAndInIndexOrder) {
+  std::vector<std::string> capped;
+  std::vector<std::string> mentioned;
+  for (int i = 0; i < 30; ++i) {
+    const std::string gear = absl::StrCat("gear-", i);
+    Put(Described("machines", gear, "Gear", "", {}, "", ""));
+    capped.push_back(Urn("machines", gear));
+    const std::string part = absl::StrCat("part-", i);
+    Put(Described("machines", part, "Part", "fits a gear", {}, "", ""));
+    mentioned.push_back(Urn("machines", part));
+  }
+  CatchUp();
+  std::vector<std::string> expected = capped;
+  expected.insert(expected.end(), mentioned.begin(), mentioned.end());
+  for (const bool facets : {false, true}) {
+    SCOPED_TRACE(facets ? "with facets" : "without facets");
+    SearchRequest page;
+    page.set_query("gear");
+    page.set_page_size(20);
+    if (facets) page.add_facets("domain");
+    std::vector<std::string> paged;
+    for (int pages = 0; pages < 5; ++pages) {
+      absl::StatusOr<SearchResponse> response = Search(page);
+      ASSERT_TRUE(response.ok()) << response.status();
+      EXPECT_EQ(response->total_estimate(), 60);
+      EXPECT_FALSE(response->approximate());
+      if (facets) {
+        EXPECT_EQ(Counts(response->facets(0)), (std::map<std::string, int64_t>{{"machines", 60}}));
+      }
+      for (const auto& hit : response->hits()) paged.push_back(hit.urn());
+      if (response->next_page_token().empty()) break;
+      page.set_page_token(response->next_page_token());
+    }
+    EXPECT_EQ(paged, expected);
+  }
+}
+
+// Beyond Searcher::kExactMatches the page is still exact; the total is an
+// estimate unless Xapian knows it (one word: its term frequency), and facet
+// counts are scaled; either sets `approximate`.
+TEST_F(SearcherTest, BeyondTheExactBoundEstimatesAreFlaggedApproximate) {
+  constexpr int kMatches = Searcher::kExactMatches + 500;
+  for (int i = 0; i < kMatches; ++i) {
+    Put(Described("bulk", absl::StrCat("wooden-crate-", i), "Wooden Crate", "", {}, "", ""));
+  }
+  CatchUp();
+  for (const std::string query : {"crate", "wooden crate"}) {
+    for (const bool facets : {false, true}) {
+      SCOPED_TRACE(absl::StrCat(query, facets ? " with facets" : ""));
+      SearchRequest request;
+      request.set_query(query);
+      if (facets) request.add_facets("domain");
+      absl::StatusOr<SearchResponse> response = Search(request);
+      ASSERT_TRUE(response.ok()) << response.status();
+      const bool one_word = query == "crate";
+      EXPECT_EQ(response->approximate(), facets || !one_word);
+      if (one_word) {
+        EXPECT_EQ(response->total_estimate(), kMatches);
+      } else {
+        EXPECT_GE(response->total_estimate(), Searcher::kExactMatches);
+      }
+      ASSERT_EQ(response->hits_size(), 20);
+      EXPECT_EQ(response->hits(0).urn(), Urn("bulk", "wooden-crate-0"));
+      EXPECT_EQ(response->hits(19).urn(), Urn("bulk", "wooden-crate-19"));
+    }
+  }
+}
+
 TEST_F(SearcherTest, EmptyQueryAndFilterPagesFollowTheNameOrder) {
   for (const std::string query : {"", "type:product"}) {
     SearchRequest page;
