@@ -2,6 +2,8 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -18,6 +20,7 @@ namespace meshdex::index {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 
@@ -260,6 +263,24 @@ TEST_F(FollowerTest, DeletedIndexDirectoryIsRebuiltWithTheSameAnswers) {
   EXPECT_THAT(before, ElementsAre("urn:dp:logistics:shipments"));
   EXPECT_EQ(OpenIndex().get_metadata(layout::kAppliedSequenceKey),
             absl::StrCat(store_->LastSequence()));
+}
+
+// Xapian's own check reports each table's block size; 32K is the follower's
+// choice (follower.cc), Xapian's default 8K.
+TEST_F(FollowerTest, TheIndexIsBuiltWith32KiBBlocks) {
+  StartFollower();
+  WriteShipmentsAndOrders();
+  CatchUp();
+  // CURRENT reads "auto db-NNNNNN": the stub Xapian opens.
+  std::ifstream stub(IndexPath() + "/CURRENT");
+  std::string backend, current;
+  ASSERT_TRUE(stub >> backend >> current);
+  for (const char* table : {"postlist", "termlist", "docdata"}) {
+    std::ostringstream report;
+    Xapian::Database::check(absl::StrCat(IndexPath(), "/", current, "/", table, ".glass"),
+                            Xapian::DBCHECK_SHOW_STATS, &report);
+    EXPECT_THAT(report.str(), HasSubstr("blocksize=32K")) << table;
+  }
 }
 
 TEST_F(FollowerTest, OlderFormatVersionIsRebuilt) {
