@@ -45,7 +45,7 @@ constexpr absl::Duration kProgressInterval = absl::Seconds(5);
 // Xapian block size of a built index, 4x Xapian's default: a search reads
 // its posting lists a block per pread(), copied from the page cache, so
 // bigger blocks mean fewer calls; and meshdexd's jemalloc page-aligns 8 KiB
-// buffers, into which those copies ran ~1.5x slower on the bench machine
+// buffers, into which those copies ran 1.5-1.7x slower on the bench machine
 // (32 KiB ones are not page-aligned). Compacted copies of the 1M bench
 // index, one thread, the bench's query mix: kernel time 2.10 -> 0.85 s per
 // 2,000 searches, mean 3.4 -> 2.7 ms (BENCHMARKS.md). An index built

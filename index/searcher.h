@@ -9,7 +9,8 @@
 //  * total_estimate and facets: every match is examined up to kExactMatches
 //    (like Elasticsearch's exact hit count), so below it the total is exact.
 //    Beyond it the matcher stops once no later match can enter the page
-//    (ranking.h): the total is Xapian's estimate and `approximate` is set.
+//    (ranking.h), and a total Xapian cannot know (several words) is its
+//    estimate, flagged `approximate`.
 //  * facets: per facet the kMaxFacetValues most frequent values (count
 //    descending, then value), counted over the whole match set, not the page:
 //    exact for the empty query (term frequencies) and for match sets of up to
