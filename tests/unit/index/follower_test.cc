@@ -3,7 +3,6 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -20,7 +19,6 @@ namespace meshdex::index {
 namespace {
 
 using ::testing::ElementsAre;
-using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 
@@ -265,8 +263,10 @@ TEST_F(FollowerTest, DeletedIndexDirectoryIsRebuiltWithTheSameAnswers) {
             absl::StrCat(store_->LastSequence()));
 }
 
-// Xapian's own check reports each table's block size; 32K is the follower's
-// choice (follower.cc), Xapian's default 8K.
+// A glass table file grows in whole blocks, and its first blocks are
+// written whole: 32K is the follower's choice (follower.cc), Xapian's
+// default 8K. (Xapian::Database::check would name the size, but trips
+// AddressSanitizer inside libxapian.)
 TEST_F(FollowerTest, TheIndexIsBuiltWith32KiBBlocks) {
   StartFollower();
   WriteShipmentsAndOrders();
@@ -276,10 +276,10 @@ TEST_F(FollowerTest, TheIndexIsBuiltWith32KiBBlocks) {
   std::string backend, current;
   ASSERT_TRUE(stub >> backend >> current);
   for (const char* table : {"postlist", "termlist", "docdata"}) {
-    std::ostringstream report;
-    Xapian::Database::check(absl::StrCat(IndexPath(), "/", current, "/", table, ".glass"),
-                            Xapian::DBCHECK_SHOW_STATS, &report);
-    EXPECT_THAT(report.str(), HasSubstr("blocksize=32K")) << table;
+    const uintmax_t size = std::filesystem::file_size(
+        absl::StrCat(IndexPath(), "/", current, "/", table, ".glass"));
+    EXPECT_GT(size, 0u) << table;
+    EXPECT_EQ(size % (32 * 1024), 0u) << table << ": " << size << " bytes";
   }
 }
 
