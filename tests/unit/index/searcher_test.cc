@@ -98,11 +98,28 @@ class SearcherTest : public IndexFixture {
   }
 
   // URNs of the hits, in rank order.
-  std::vector<std::string> Find(const std::string& query) {
-    const SearchResponse response = MustSearch(query);
+  static std::vector<std::string> Urns(const SearchResponse& response) {
     std::vector<std::string> urns;
     for (const auto& hit : response.hits()) urns.push_back(hit.urn());
     return urns;
+  }
+
+  std::vector<std::string> Find(const std::string& query) { return Urns(MustSearch(query)); }
+
+  // The pages of `request`, following its page tokens, at most `max_pages`.
+  std::vector<SearchResponse> AllPages(SearchRequest request, int max_pages) {
+    std::vector<SearchResponse> pages;
+    while (static_cast<int>(pages.size()) < max_pages) {
+      absl::StatusOr<SearchResponse> response = Search(request);
+      if (!response.ok()) {
+        ADD_FAILURE() << "page " << pages.size() << ": " << response.status();
+        break;
+      }
+      pages.push_back(*std::move(response));
+      if (pages.back().next_page_token().empty()) break;
+      request.set_page_token(pages.back().next_page_token());
+    }
+    return pages;
   }
 
   static std::map<std::string, int64_t> Counts(const meshdex::v1::Facet& facet) {
@@ -384,16 +401,10 @@ TEST_F(SearcherTest, PagesAreStableAndComplete) {
   page.set_query("widget");
   page.set_page_size(5);
   std::vector<std::string> paged;
-  for (int pages = 0; pages < 10; ++pages) {
-    absl::StatusOr<SearchResponse> response = Search(page);
-    ASSERT_TRUE(response.ok()) << response.status();
-    for (const auto& hit : response->hits()) paged.push_back(hit.urn());
-    if (response->next_page_token().empty()) break;
-    page.set_page_token(response->next_page_token());
+  for (const SearchResponse& response : AllPages(page, 10)) {
+    for (const std::string& urn : Urns(response)) paged.push_back(urn);
   }
-  std::vector<std::string> expected;
-  for (const auto& hit : everything->hits()) expected.push_back(hit.urn());
-  EXPECT_EQ(paged, expected);
+  EXPECT_EQ(paged, Urns(*everything));
   EXPECT_EQ(std::set<std::string>(paged.begin(), paged.end()).size(), 23u);
 }
 
@@ -422,17 +433,13 @@ TEST_F(SearcherTest, PagesOfMatchesAtTheRankingCapAreCompleteAndInIndexOrder) {
     page.set_page_size(20);
     if (facets) page.add_facets("domain");
     std::vector<std::string> paged;
-    for (int pages = 0; pages < 5; ++pages) {
-      absl::StatusOr<SearchResponse> response = Search(page);
-      ASSERT_TRUE(response.ok()) << response.status();
-      EXPECT_EQ(response->total_estimate(), 60);
-      EXPECT_FALSE(response->approximate());
+    for (const SearchResponse& response : AllPages(page, 5)) {
+      EXPECT_EQ(response.total_estimate(), 60);
+      EXPECT_FALSE(response.approximate());
       if (facets) {
-        EXPECT_EQ(Counts(response->facets(0)), (std::map<std::string, int64_t>{{"machines", 60}}));
+        EXPECT_EQ(Counts(response.facets(0)), (std::map<std::string, int64_t>{{"machines", 60}}));
       }
-      for (const auto& hit : response->hits()) paged.push_back(hit.urn());
-      if (response->next_page_token().empty()) break;
-      page.set_page_token(response->next_page_token());
+      for (const std::string& urn : Urns(response)) paged.push_back(urn);
     }
     EXPECT_EQ(paged, expected);
   }
@@ -475,14 +482,9 @@ TEST_F(SearcherTest, EmptyQueryAndFilterPagesFollowTheNameOrder) {
     page.set_query(query);
     page.set_page_size(2);
     std::vector<std::vector<std::string>> pages;
-    while (pages.size() < 5) {
-      absl::StatusOr<SearchResponse> response = Search(page);
-      ASSERT_TRUE(response.ok()) << response.status();
-      EXPECT_EQ(response->total_estimate(), 5);
-      pages.emplace_back();
-      for (const auto& hit : response->hits()) pages.back().push_back(hit.urn());
-      if (response->next_page_token().empty()) break;
-      page.set_page_token(response->next_page_token());
+    for (const SearchResponse& response : AllPages(page, 5)) {
+      EXPECT_EQ(response.total_estimate(), 5);
+      pages.push_back(Urns(response));
     }
     EXPECT_THAT(pages, ElementsAre(ElementsAre(kCustomers, kMachines), ElementsAre(kOrders, kScans),
                                    ElementsAre(kShipments)))
