@@ -396,12 +396,9 @@ absl::Status Match(const Xapian::Database& db, const Plan& plan, const SearchReq
     counters.push_back(std::make_unique<FacetCounter>(*field));
     enquire.add_matchspy(counters.back().get());
   }
-  // Every match is examined up to the bound, so totals and facet counts are
-  // exact below it; beyond, the matcher may stop once the page is settled.
-  const Xapian::doccount check_at_least =
-      std::max<Xapian::doccount>(plan.offset + plan.page_size + 1,
-                                 std::min(db.get_doccount(), Searcher::kExactMatches));
-  const Xapian::MSet matches = enquire.get_mset(plan.offset, plan.page_size + 1, check_at_least);
+  const Xapian::MSet matches =
+      enquire.get_mset(plan.offset, plan.page_size + 1,
+                       Searcher::MatchesToExamine(db, plan.offset + plan.page_size + 1));
 
   response.set_total_estimate(matches.get_matches_estimated());
   std::function<std::string(const std::string&)> snippet;
@@ -432,6 +429,12 @@ absl::Status Match(const Xapian::Database& db, const Plan& plan, const SearchReq
 }
 
 }  // namespace
+
+// Every match is examined up to the bound, so totals and facet counts are
+// exact below it; beyond, the matcher may stop once the page is settled.
+Xapian::doccount Searcher::MatchesToExamine(const Xapian::Database& db, Xapian::doccount page_end) {
+  return std::max(page_end, std::min(db.get_doccount(), kExactMatches));
+}
 
 Searcher::Searcher(const IndexFollower& follower, Options options)
     : follower_(follower), options_(options), readers_(follower) {}

@@ -66,6 +66,10 @@ class Searcher {
   static constexpr Xapian::doccount kExactMatches = 10000;
   static constexpr int64_t kFewMatches = 3;
 
+  // Xapian's check_at_least for a search of `db` whose page (with the probe
+  // for a next page) ends at `page_end`: every match up to kExactMatches.
+  static Xapian::doccount MatchesToExamine(const Xapian::Database& db, Xapian::doccount page_end);
+
   explicit Searcher(const IndexFollower& follower) : Searcher(follower, Options()) {}
   Searcher(const IndexFollower& follower, Options options);
 

@@ -50,9 +50,8 @@ absl::StatusOr<int> RawXapian::Search(const BenchQuery& query) {
       spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(field->slot));
       enquire.add_matchspy(spies.back().get());
     }
-    const Xapian::doccount check_at_least = std::max<Xapian::doccount>(
-        kPageSize + 1, std::min(db_.get_doccount(), index::Searcher::kExactMatches));
-    const Xapian::MSet matches = enquire.get_mset(0, kPageSize + 1, check_at_least);
+    const Xapian::MSet matches =
+        enquire.get_mset(0, kPageSize + 1, index::Searcher::MatchesToExamine(db_, kPageSize + 1));
     int hits = 0;
     for (Xapian::MSetIterator match = matches.begin(); match != matches.end() && hits < kPageSize;
          ++match, ++hits) {

@@ -4,11 +4,10 @@
 // read-only. It parses the words the way index/searcher does (English
 // stemmer, STEM_SOME, AND, the same parser flags), ranks with the same
 // weighting (index/ranking.h), applies the filter as an OP_FILTER on the
-// filter term, examines matches up to the same bound (Searcher::kExactMatches),
+// filter term, examines as many matches (Searcher::MatchesToExamine),
 // counts facets with a match spy over the same value slot, and reads the
-// stored data of each hit;
-// prefixes and slots come from index/layout (the only place that knows
-// them). What it leaves out is meshdex's own work: request validation,
+// stored data of each hit; prefixes and slots come from index/layout (the
+// only place that knows them). What it leaves out is meshdex's own work: request validation,
 // the reader pool, did-you-mean, hit decoding and gRPC.
 //
 // Thread-safety: one RawXapian per thread (Xapian::Database is not
