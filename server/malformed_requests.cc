@@ -27,30 +27,12 @@ void LogProtobuf(google::protobuf::LogLevel level, const char* filename, int lin
   }
 }
 
-// What protobuf said about the request that failed to parse, as a reason.
-// (protobuf: "String field 'meshdex.v1.GetProductRequest.urn' contains
-// invalid UTF-8 data when parsing a protocol buffer. ...").
-std::string ParseFailureReason() {
-  constexpr absl::string_view kBadUtf8 = "String field '";
-  std::string reason = "not a decodable protobuf message";
-  absl::string_view message = last_protobuf_message;
-  if (const size_t at = message.find(kBadUtf8); at != absl::string_view::npos) {
-    message.remove_prefix(at + kBadUtf8.size());
-    const absl::string_view field = message.substr(0, message.find('\''));
-    if (absl::StartsWith(message.substr(field.size()), "' contains invalid UTF-8")) {
-      reason = absl::StrCat("string field ", field, " is not valid UTF-8");
-    }
-  }
-  last_protobuf_message.clear();
-  return reason;
-}
-
 class MalformedRequestInterceptor final : public grpc::experimental::Interceptor {
  public:
   // Made on the thread that then parses the request: what protobuf logs from
   // here on is about this call.
   explicit MalformedRequestInterceptor(absl::string_view method) : method_(method) {
-    last_protobuf_message.clear();
+    ForgetProtobufLog();
   }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
@@ -75,6 +57,25 @@ class MalformedRequestInterceptor final : public grpc::experimental::Interceptor
 }  // namespace
 
 void InstallProtobufLogHandler() { google::protobuf::SetLogHandler(&LogProtobuf); }
+
+void ForgetProtobufLog() { last_protobuf_message.clear(); }
+
+// protobuf says "String field 'meshdex.v1.GetProductRequest.urn' contains
+// invalid UTF-8 data when parsing a protocol buffer. ...".
+std::string ParseFailureReason() {
+  constexpr absl::string_view kBadUtf8 = "String field '";
+  std::string reason = "not a decodable protobuf message";
+  absl::string_view message = last_protobuf_message;
+  if (const size_t at = message.find(kBadUtf8); at != absl::string_view::npos) {
+    message.remove_prefix(at + kBadUtf8.size());
+    const absl::string_view field = message.substr(0, message.find('\''));
+    if (absl::StartsWith(message.substr(field.size()), "' contains invalid UTF-8")) {
+      reason = absl::StrCat("string field ", field, " is not valid UTF-8");
+    }
+  }
+  last_protobuf_message.clear();
+  return reason;
+}
 
 grpc::experimental::Interceptor* MalformedRequestInterceptorFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {

@@ -10,19 +10,31 @@
 //    that then sends the status).
 //  * MalformedRequestInterceptorFactory, for methods with one request message
 //    (unary, server streaming), answers a request that did not parse with
-//    INVALID_ARGUMENT "request: ...". A client stream's bad message ends its
-//    reads like the end of the stream does; the handler's response then
-//    counts what it accepted.
+//    INVALID_ARGUMENT "request: ...". gRPC's reader of a client stream ends
+//    at a bad message as at the end of the stream, so a handler that must
+//    tell them apart reads bytes and parses them itself
+//    (LineageService.IngestEvents), asking ParseFailureReason() why.
 //
 // Thread-safety: thread-safe.
 #ifndef MESHDEX_SERVER_MALFORMED_REQUESTS_H_
 #define MESHDEX_SERVER_MALFORMED_REQUESTS_H_
+
+#include <string>
 
 #include "grpcpp/support/server_interceptor.h"
 
 namespace meshdex::server {
 
 void InstallProtobufLogHandler();
+
+// Forgets what libprotobuf logged on this thread so far: call it before
+// parsing, so that ParseFailureReason() is about that parse only.
+void ForgetProtobufLog();
+
+// Why the message last parsed on this thread did not parse, from what
+// libprotobuf logged since ForgetProtobufLog(): "string field F is not valid
+// UTF-8", else "not a decodable protobuf message".
+std::string ParseFailureReason();
 
 class MalformedRequestInterceptorFactory final
     : public grpc::experimental::ServerInterceptorFactoryInterface {

@@ -60,13 +60,7 @@ bool Lineage::IngestStream::Add(std::string event_json) {
   absl::StatusOr<OpenLineageEvent> event =
       ParseEvent(std::move(event_json), lineage_.options_.limits);
   if (!event.ok()) {
-    // The events before it are stored, as promised.
-    Flush();
-    if (failure_.ok() && !response_.has_rejected_index()) {
-      response_.set_rejected_index(index);
-      response_.set_rejected_reason(std::string(event.status().message()));
-    }
-    over_ = true;
+    RejectAt(index, std::string(event.status().message()));
     return false;
   }
   if (queued_.empty()) queued_first_ = index;
@@ -77,6 +71,20 @@ bool Lineage::IngestStream::Add(std::string event_json) {
     Flush();
   }
   return !over_;
+}
+
+void Lineage::IngestStream::Reject(std::string reason) {
+  if (!over_) RejectAt(added_++, std::move(reason));
+}
+
+void Lineage::IngestStream::RejectAt(int64_t index, std::string reason) {
+  // The events before it are stored, as promised.
+  Flush();
+  if (failure_.ok() && !response_.has_rejected_index()) {
+    response_.set_rejected_index(index);
+    response_.set_rejected_reason(std::move(reason));
+  }
+  over_ = true;
 }
 
 void Lineage::IngestStream::Flush() {

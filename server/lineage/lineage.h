@@ -50,6 +50,10 @@ class Lineage {
     // Takes the next event (index = the number added before). False once the
     // stream is over (an event was rejected or a write failed): add no more.
     bool Add(std::string event_json);
+    // Rejects the next stream message, which is no event at all (say, a
+    // message that does not parse): the stream is over, as on a rejected
+    // event.
+    void Reject(std::string reason);
     // Writes what is queued. The response counts the events stored
     // (duplicates included), the last sequence written, and the rejected
     // event's index and reason; an error when a write failed.
@@ -59,6 +63,8 @@ class Lineage {
     friend class Lineage;
     explicit IngestStream(Lineage& lineage) : lineage_(lineage) {}
     void Flush();
+    // Ends the stream at message `index`: what is queued is written first.
+    void RejectAt(int64_t index, std::string reason);
 
     Lineage& lineage_;
     std::vector<OpenLineageEvent> queued_;

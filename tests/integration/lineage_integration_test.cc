@@ -1,6 +1,7 @@
 // LineageService against the real meshdexd: streamed ingestion with a
-// rejected event, the dataset, product and column graphs, runs, trust on
-// GetProduct, search for datasets, and the graph surviving kill -9.
+// rejected event or a message that does not parse, the dataset, product and
+// column graphs, runs, trust on GetProduct, search for datasets, and the
+// graph surviving kill -9.
 #include <memory>
 #include <string>
 #include <vector>
@@ -237,6 +238,31 @@ TEST_F(LineageIntegrationTest, RejectionsNameThePathAndStoreNothingOfTheBadEvent
   meshdex::v1::LineageGraph graph;
   grpc::ClientContext context;
   EXPECT_EQ(lineage_->GetLineage(&context, request, &graph).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(LineageIntegrationTest, AStreamMessageThatDoesNotParseIsRejectedNotTakenForTheStreamsEnd) {
+  // event_json is a proto3 string: the client serialises bytes that are not
+  // UTF-8 (protobuf only logs), the server cannot parse the message. With
+  // gRPC's own reader the stream ended there, as if the client were done:
+  // the events after it were dropped under an OK status, with no reason.
+  const meshdex::v1::IngestEventsResponse streamed = Stream({
+      Event("START", 2, "a", {}, {"a"}, 0),
+      "\xff not UTF-8",
+      Event("START", 3, "b", {}, {"b"}, 0),
+  });
+  EXPECT_EQ(streamed.accepted(), 1);
+  ASSERT_TRUE(streamed.has_rejected_index());
+  EXPECT_EQ(streamed.rejected_index(), 1);
+  EXPECT_EQ(streamed.rejected_reason(),
+            "not a valid meshdex.v1.IngestEventRequest message: string field "
+            "meshdex.v1.IngestEventRequest.event_json is not valid UTF-8");
+  for (const auto& [topic, stored] : {std::pair<std::string, bool>{"a", true}, {"b", false}}) {
+    GetLineageRequest request;
+    request.set_node_id(Dataset(topic));
+    meshdex::v1::LineageGraph graph;
+    grpc::ClientContext context;
+    EXPECT_EQ(lineage_->GetLineage(&context, request, &graph).ok(), stored) << topic;
+  }
 }
 
 }  // namespace

@@ -74,6 +74,21 @@ TEST_F(LineageCoreTest, FirstInvalidEventEndsTheStreamAfterStoringThoseBefore) {
   EXPECT_FALSE(store_->GetRun(RunId(3))->has_value());
 }
 
+TEST_F(LineageCoreTest, ARejectedMessageEndsTheStreamAfterStoringTheEventsQueuedBeforeIt) {
+  Lineage::IngestStream stream = lineage_->StartIngest();
+  ASSERT_TRUE(stream.Add(RunEvent("START", RunId(1), "a", {}, {Topic("a")}).dump()));
+  stream.Reject("not a message");
+  EXPECT_FALSE(stream.Add(RunEvent("START", RunId(2), "b", {}, {Topic("b")}).dump()));
+  absl::StatusOr<meshdex::v1::IngestEventsResponse> response = stream.Finish();
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->accepted(), 1);
+  ASSERT_TRUE(response->has_rejected_index());
+  EXPECT_EQ(response->rejected_index(), 1);
+  EXPECT_EQ(response->rejected_reason(), "not a message");
+  EXPECT_TRUE(store_->GetRun(RunId(1))->has_value());
+  EXPECT_FALSE(store_->GetRun(RunId(2))->has_value());
+}
+
 TEST_F(LineageCoreTest, EventContradictingTheStoreInsideABatchIsRejectedAlone) {
   Ingest(RunEvent("START", RunId(1), "a"));
   std::vector<std::string> events = {
