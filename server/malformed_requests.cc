@@ -73,7 +73,7 @@ std::string ParseFailureReason() {
       reason = absl::StrCat("string field ", field, " is not valid UTF-8");
     }
   }
-  last_protobuf_message.clear();
+  ForgetProtobufLog();
   return reason;
 }
 

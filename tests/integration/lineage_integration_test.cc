@@ -256,12 +256,14 @@ TEST_F(LineageIntegrationTest, AStreamMessageThatDoesNotParseIsRejectedNotTakenF
   EXPECT_EQ(streamed.rejected_reason(),
             "not a valid meshdex.v1.IngestEventRequest message: string field "
             "meshdex.v1.IngestEventRequest.event_json is not valid UTF-8");
-  for (const auto& [topic, stored] : {std::pair<std::string, bool>{"a", true}, {"b", false}}) {
+  for (const auto& [topic, code] :
+       {std::pair<std::string, grpc::StatusCode>{"a", grpc::StatusCode::OK},
+        {"b", grpc::StatusCode::NOT_FOUND}}) {
     GetLineageRequest request;
     request.set_node_id(Dataset(topic));
     meshdex::v1::LineageGraph graph;
     grpc::ClientContext context;
-    EXPECT_EQ(lineage_->GetLineage(&context, request, &graph).ok(), stored) << topic;
+    EXPECT_EQ(lineage_->GetLineage(&context, request, &graph).error_code(), code) << topic;
   }
 }
 
