@@ -9,7 +9,6 @@
 #include "absl/strings/str_join.h"
 #include "server/auth/applied_write.h"
 #include "server/interop/descriptor_requests.h"
-#include "server/http/marquez.h"
 #include "server/http/request_mapping.h"
 #include "server/http/response.h"
 
@@ -456,8 +455,33 @@ void ApiHandlers::GetMarquezLineage(const httplib::Request& request,
   if (!core_request.ok()) return SendError(response, core_request.status());
   absl::StatusOr<meshdex::v1::LineageGraph> graph = services_.lineage.get_lineage(*core_request);
   if (!graph.ok()) return SendError(response, graph.status());
-  SendJson(response, ToMarquezGraph(*graph).dump(-1, ' ', false,
-                                                 nlohmann::ordered_json::error_handler_t::replace));
+  absl::StatusOr<MarquezNodeRecords> records = ReadNodeRecords(*graph);
+  if (!records.ok()) return SendError(response, records.status());
+  SendJson(response, ToMarquezGraph(*graph, *records)
+                         .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+}
+
+absl::StatusOr<MarquezNodeRecords> ApiHandlers::ReadNodeRecords(
+    const meshdex::v1::LineageGraph& graph) const {
+  MarquezNodeRecords records;
+  for (const meshdex::v1::LineageNode& node : graph.nodes()) {
+    if (node.type() == "dataset") {
+      auto dataset = services_.lineage.get_dataset(node.namespace_(), node.name());
+      if (!dataset.ok()) return dataset.status();
+      if (dataset->has_value()) records.datasets.emplace(node.id(), **std::move(dataset));
+    } else if (node.type() == "job") {
+      auto job = services_.lineage.get_job(node.namespace_(), node.name());
+      if (!job.ok()) return job.status();
+      if (!job->has_value()) continue;
+      if (!(*job)->latest_run_id().empty()) {
+        auto run = services_.lineage.get_run((*job)->latest_run_id());
+        if (!run.ok()) return run.status();
+        if (run->has_value()) records.latest_runs.emplace(node.id(), **std::move(run));
+      }
+      records.jobs.emplace(node.id(), **std::move(job));
+    }
+  }
+  return records;
 }
 
 void ApiHandlers::ListRuns(const httplib::Request& request, httplib::Response& response) const {

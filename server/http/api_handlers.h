@@ -20,6 +20,7 @@
 
 #include "httplib.h"
 #include "server/http/request_mapping.h"
+#include "server/http/marquez.h"
 #include "server/http/services.h"
 
 namespace meshdex::http {
@@ -76,6 +77,9 @@ class ApiHandlers {
  private:
   // False (after answering 503) when lineage is not available.
   bool LineageAvailable(httplib::Response& response) const;
+  // The stored records of the graph's datasets and jobs (and each job's
+  // latest run) that Marquez's node data shows.
+  absl::StatusOr<MarquezNodeRecords> ReadNodeRecords(const meshdex::v1::LineageGraph& graph) const;
   // Ingests every event of the body and answers; the outcome (the first
   // error, if any), with the count and last sequence in `ingested`.
   absl::Status IngestAll(LineageBody& lineage_body, meshdex::v1::IngestEventsResponse& ingested,

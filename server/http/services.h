@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -34,8 +35,20 @@ struct LineageHandlers {
       get_lineage;
   std::function<absl::StatusOr<meshdex::v1::ListRunsResponse>(const meshdex::v1::ListRunsRequest&)>
       list_runs;
+  // Stored records of graph nodes (what Marquez's node data shows): a
+  // dataset or job by namespace and name, a run by id; nullopt when none.
+  std::function<absl::StatusOr<std::optional<meshdex::v1::LineageDataset>>(const std::string& ns,
+                                                                           const std::string& name)>
+      get_dataset;
+  std::function<absl::StatusOr<std::optional<meshdex::v1::LineageJob>>(const std::string& ns,
+                                                                       const std::string& name)>
+      get_job;
+  std::function<absl::StatusOr<std::optional<meshdex::v1::RunRecord>>(const std::string& run_id)>
+      get_run;
 
-  bool available() const { return ingest_event && get_lineage && list_runs; }
+  bool available() const {
+    return ingest_event && get_lineage && list_runs && get_dataset && get_job && get_run;
+  }
 };
 
 // Binds the handlers to a lineage core that offers the LineageService RPCs as
@@ -54,6 +67,13 @@ LineageHandlers LineageHandlersFor(LineageCore& core) {
   handlers.list_runs = [&core](const meshdex::v1::ListRunsRequest& request) {
     return core.ListRuns(request);
   };
+  handlers.get_dataset = [&core](const std::string& ns, const std::string& name) {
+    return core.GetDataset(ns, name);
+  };
+  handlers.get_job = [&core](const std::string& ns, const std::string& name) {
+    return core.GetJob(ns, name);
+  };
+  handlers.get_run = [&core](const std::string& run_id) { return core.GetRun(run_id); };
   return handlers;
 }
 

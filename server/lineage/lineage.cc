@@ -154,6 +154,21 @@ absl::StatusOr<meshdex::v1::ListRunsResponse> Lineage::ListRuns(
   return response;
 }
 
+absl::StatusOr<std::optional<meshdex::v1::LineageDataset>> Lineage::GetDataset(
+    const std::string& ns, const std::string& name) const {
+  return store_.GetDataset(storage::DatasetKey{ns, name});
+}
+
+absl::StatusOr<std::optional<meshdex::v1::LineageJob>> Lineage::GetJob(
+    const std::string& ns, const std::string& name) const {
+  return store_.GetJob(storage::JobKey{ns, name});
+}
+
+absl::StatusOr<std::optional<meshdex::v1::RunRecord>> Lineage::GetRun(
+    const std::string& run_id) const {
+  return store_.GetRun(run_id);
+}
+
 absl::Status Lineage::FillTrust(meshdex::v1::DataProduct& product) const {
   return lineage::FillTrust(store_, options_.clock(), product);
 }

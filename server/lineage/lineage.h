@@ -91,6 +91,14 @@ class Lineage {
   // kDefaultPageSize, at most kMaxPageSize.
   absl::StatusOr<meshdex::v1::ListRunsResponse> ListRuns(
       const meshdex::v1::ListRunsRequest& request) const;
+  // The stored record of a graph node (LineageNode namespace and name; a
+  // run by id), for views that show more of a node than the graph carries;
+  // nullopt when nothing is stored under it.
+  absl::StatusOr<std::optional<meshdex::v1::LineageDataset>> GetDataset(
+      const std::string& ns, const std::string& name) const;
+  absl::StatusOr<std::optional<meshdex::v1::LineageJob>> GetJob(const std::string& ns,
+                                                                const std::string& name) const;
+  absl::StatusOr<std::optional<meshdex::v1::RunRecord>> GetRun(const std::string& run_id) const;
   // Sets product.status.trust (trust.h) as of the clock's now; what the
   // catalog calls on every product it returns.
   absl::Status FillTrust(meshdex::v1::DataProduct& product) const;

@@ -425,7 +425,13 @@ TEST_F(HttpGatewayTest, OpenLineageHttpTransportIngestsAndServesTheGraph) {
     "run": {"runId": "3f1a2b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b"},
     "job": {"namespace": "http-test", "name": "copy"},
     "inputs": [{"namespace": "s3://raw", "name": "in"}],
-    "outputs": [{"namespace": "s3://clean", "name": "out"}],
+    "outputs": [{"namespace": "s3://clean", "name": "out", "facets": {
+      "schema": {"_producer": "https://example.com/test",
+                 "_schemaURL": "https://openlineage.io/spec/facets/1-1-1/SchemaDatasetFacet.json",
+                 "fields": [{"name": "id", "type": "BIGINT", "description": "row id"}]},
+      "documentation": {"_producer": "https://example.com/test",
+                        "_schemaURL": "https://openlineage.io/spec/facets/1-0-1/DocumentationDatasetFacet.json",
+                        "description": "Cleaned rows"}}}],
     "producer": "https://example.com/test",
     "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"})";
   httplib::Result created = Post("/api/v1/lineage", event);
@@ -443,6 +449,19 @@ TEST_F(HttpGatewayTest, OpenLineageHttpTransportIngestsAndServesTheGraph) {
   for (const Json& node : body["graph"]) ids.insert(node["id"].get<std::string>());
   EXPECT_EQ(ids, (std::set<std::string>{"dataset:s3://clean:out", "job:http-test:copy",
                                         "dataset:s3://raw:in"}));
+  // Nodes carry what the store holds about them, as Marquez's node data.
+  for (const Json& node : body["graph"]) {
+    if (node["id"] == "dataset:s3://clean:out") {
+      EXPECT_EQ(node["data"]["fields"], Json::parse(R"([{"name": "id", "type": "BIGINT",
+                                                         "tags": [], "description": "row id"}])"));
+      EXPECT_EQ(node["data"]["description"], "Cleaned rows");
+      EXPECT_EQ(node["data"]["lastModifiedAt"], "2026-11-25T10:00:00Z");
+    } else if (node["id"] == "job:http-test:copy") {
+      EXPECT_EQ(node["data"]["type"], "BATCH");
+      EXPECT_EQ(node["data"]["latestRun"]["id"], "3f1a2b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b");
+      EXPECT_EQ(node["data"]["latestRun"]["state"], "COMPLETED");
+    }
+  }
 
   // An invalid event is a 400 naming what is wrong, and stores nothing.
   httplib::Result bad = Post("/api/v1/lineage", R"({"eventType":"COMPLETE"})");

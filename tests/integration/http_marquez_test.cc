@@ -1,4 +1,5 @@
 // Unit tests of the Marquez-shaped lineage graph (server/http/marquez.h).
+#include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "server/http/marquez.h"
 
@@ -36,7 +37,7 @@ meshdex::v1::LineageGraph DatasetJobDataset() {
 }
 
 TEST(MarquezGraphTest, NodesCarryTypeDataAndTheirEdges) {
-  const Json result = ToMarquezGraph(DatasetJobDataset());
+  const Json result = ToMarquezGraph(DatasetJobDataset(), {});
   ASSERT_TRUE(result.contains("graph"));
   EXPECT_FALSE(result.contains("truncated"));
   const Json& graph = result["graph"];
@@ -71,8 +72,96 @@ TEST(MarquezGraphTest, NodesCarryTypeDataAndTheirEdges) {
   EXPECT_TRUE(daily["outEdges"].empty());
 }
 
+template <typename Message>
+Message FromText(const std::string& text) {
+  Message message;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &message)) << text;
+  return message;
+}
+
+// The records the store would hold for DatasetJobDataset's nodes.
+MarquezNodeRecords StoredRecords() {
+  MarquezNodeRecords records;
+  records.datasets.emplace("dataset:s3://lake:daily", FromText<meshdex::v1::LineageDataset>(R"pb(
+                             namespace: "s3://lake"
+                             name: "daily"
+                             first_seen { seconds: 1764064800 }
+                             last_seen { seconds: 1764151200 }
+                             produced_time { seconds: 1764151200 nanos: 500000000 }
+                             fields { name: "id" type: "BIGINT" description: "order id" }
+                             fields { name: "note" }
+                             description: "Daily orders")pb"));
+  records.jobs.emplace(
+      "job:airflow:etl", FromText<meshdex::v1::LineageJob>(R"pb(
+        namespace: "airflow"
+        name: "etl"
+        first_seen { seconds: 1764064800 }
+        last_seen { seconds: 1764151200 }
+        facets_json: '{"jobType":{"processingType":"STREAMING","integration":"FLINK"}}'
+        latest_run_id: "run-2")pb"));
+  records.latest_runs.emplace("job:airflow:etl", FromText<meshdex::v1::RunRecord>(R"pb(
+                                run {
+                                  run_id: "run-2"
+                                  state: "FAIL"
+                                  start_time { seconds: 1764151000 }
+                                  end_time { seconds: 1764151200 nanos: 250000000 }
+                                }
+                                first_event_time { seconds: 1764151000 }
+                                last_event_time { seconds: 1764151200 })pb"));
+  return records;
+}
+
+TEST(MarquezGraphTest, StoredRecordsFillMarquezNodeData) {
+  const Json graph = ToMarquezGraph(DatasetJobDataset(), StoredRecords())["graph"];
+  ASSERT_EQ(graph.size(), 3u);
+
+  const Json& daily = graph[2]["data"];
+  EXPECT_EQ(daily["type"], "DB_TABLE");
+  EXPECT_EQ(daily["createdAt"], "2025-11-25T10:00:00Z");
+  EXPECT_EQ(daily["updatedAt"], "2025-11-26T10:00:00Z");
+  EXPECT_EQ(daily["lastModifiedAt"], "2025-11-26T10:00:00.500Z");
+  EXPECT_EQ(daily["sourceName"], "s3://lake");
+  EXPECT_EQ(daily["description"], "Daily orders");
+  EXPECT_EQ(daily["tags"], Json::array());
+  EXPECT_EQ(daily["fields"], Json::parse(R"([
+      {"name": "id", "type": "BIGINT", "tags": [], "description": "order id"},
+      {"name": "note", "type": null, "tags": [], "description": null}])"));
+  EXPECT_EQ(daily["productUrn"], "urn:dp:sales:daily");
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : daily.items()) keys.push_back(key);
+  EXPECT_EQ(keys,
+            (std::vector<std::string>{"id", "type", "name", "physicalName", "createdAt",
+                                      "updatedAt", "namespace", "sourceName", "fields", "tags",
+                                      "lastModifiedAt", "description", "productUrn"}));
+
+  const Json& etl = graph[1]["data"];
+  EXPECT_EQ(etl["type"], "STREAM");
+  EXPECT_EQ(etl["createdAt"], "2025-11-25T10:00:00Z");
+  EXPECT_EQ(etl["description"], nullptr);
+  EXPECT_EQ(etl["inputs"], Json::parse(R"([{"namespace":"kafka://broker:9092","name":"orders"}])"));
+  EXPECT_EQ(etl["latestRun"], Json::parse(R"({
+      "id": "run-2", "createdAt": "2025-11-26T09:56:40Z", "updatedAt": "2025-11-26T10:00:00Z",
+      "state": "FAILED", "startedAt": "2025-11-26T09:56:40Z",
+      "endedAt": "2025-11-26T10:00:00.250Z", "durationMs": 200250})"));
+
+  // A dataset without a stored record keeps the graph's keys only.
+  const Json& orders = graph[0]["data"];
+  EXPECT_FALSE(orders.contains("fields"));
+  EXPECT_FALSE(orders.contains("type"));
+  EXPECT_EQ(orders["physicalName"], "orders");
+}
+
+TEST(MarquezGraphTest, AJobWithoutTypeFacetIsBatchAndWithoutRunHasNullLatestRun) {
+  MarquezNodeRecords records = StoredRecords();
+  records.jobs["job:airflow:etl"].set_facets_json("{}");
+  records.latest_runs.clear();
+  const Json etl = ToMarquezGraph(DatasetJobDataset(), records)["graph"][1]["data"];
+  EXPECT_EQ(etl["type"], "BATCH");
+  EXPECT_EQ(etl["latestRun"], nullptr);
+}
+
 TEST(MarquezGraphTest, KeysComeInMarquezOrder) {
-  const Json result = ToMarquezGraph(DatasetJobDataset());
+  const Json result = ToMarquezGraph(DatasetJobDataset(), {});
   std::vector<std::string> keys;
   for (const auto& [key, value] : result["graph"][0].items()) keys.push_back(key);
   EXPECT_EQ(keys, (std::vector<std::string>{"id", "type", "data", "inEdges", "outEdges"}));
@@ -90,7 +179,7 @@ TEST(MarquezGraphTest, ProductsFieldsAndTruncation) {
   AddEdge(graph, "urn:dp:sales:orders", "urn:dp:finance:invoices");
   graph.set_truncated(true);
 
-  const Json result = ToMarquezGraph(graph);
+  const Json result = ToMarquezGraph(graph, {});
   EXPECT_EQ(result["truncated"], true);
   EXPECT_EQ(result["graph"][0]["type"], "PRODUCT");
   EXPECT_EQ(result["graph"][0]["data"]["urn"], "urn:dp:sales:orders");
@@ -99,7 +188,7 @@ TEST(MarquezGraphTest, ProductsFieldsAndTruncation) {
 }
 
 TEST(MarquezGraphTest, EmptyGraph) {
-  EXPECT_EQ(ToMarquezGraph(meshdex::v1::LineageGraph()).dump(), R"({"graph":[]})");
+  EXPECT_EQ(ToMarquezGraph(meshdex::v1::LineageGraph(), {}).dump(), R"({"graph":[]})");
 }
 
 }  // namespace
