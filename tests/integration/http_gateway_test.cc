@@ -497,6 +497,11 @@ TEST_F(HttpGatewayTest, SixteenConcurrentClientsOfTwentyFiveRequests) {
   const std::vector<std::string> paths = {
       "/v1/products/logistics/shipments", "/v1/search?q=orders&facet=domain",    "/v1/suggest?q=sh",
       "/v1/products?domain=finance",      "/v1/products/sales/orders/revisions", "/healthz"};
+  // Search and suggest answer 503 until the index has the demo mesh: wait
+  // for it, so that every request below must succeed.
+  httplib::Result indexed = Client().Get("/v1/search?" + AfterLastWrite());
+  ASSERT_TRUE(indexed);
+  ASSERT_EQ(indexed->status, 200) << indexed->body;
   std::atomic<int> ok{0};
   std::vector<std::string> failures(kClients);
   std::vector<std::thread> clients;
