@@ -72,6 +72,10 @@ ServerGauges::ServerGauges(Registry& registry, const storage::Store& store,
                     "Index batches prepared while the previous one was written (the follower was "
                     "behind) since start.",
                     [this] { return static_cast<double>(follower_.BatchesPreparedAhead()); });
+  registry.AddGauge("meshdex_store_wal_syncs",
+                    "Write-ahead log fsyncs made by writes since start (group commit: fewer than "
+                    "the writes when writers are concurrent).",
+                    [this] { return static_cast<double>(store_.WalSyncs()); });
   registry.AddGauge("meshdex_store_disk_bytes", "Bytes on disk of the RocksDB store.",
                     [this] { return StoreDiskBytes(); });
   registry.AddGauge("meshdex_index_disk_bytes", "Bytes on disk of the Xapian search index.",

@@ -94,7 +94,7 @@ class MetricsServerGaugesTest : public ::testing::Test {
  protected:
   MetricsServerGaugesTest() {
     absl::StatusOr<std::unique_ptr<storage::Store>> store =
-        storage::Store::Open({dir_.Sub("store"), /*sync_writes=*/false});
+        storage::Store::Open({dir_.Sub("store"), /*sync_writes=*/true});
     EXPECT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
     index::IndexFollowerOptions options;
@@ -146,6 +146,17 @@ TEST_F(MetricsServerGaugesTest, ProductCountFollowsEveryWrite) {
   Apply("two");
   EXPECT_EQ(Gauge("meshdex_products"), 2);
   EXPECT_EQ(Gauge("meshdex_changelog_last_sequence"), 2);
+}
+
+TEST_F(MetricsServerGaugesTest, WalSyncsCountTheFsyncsOfWrites) {
+  const double at_open = Gauge("meshdex_store_wal_syncs");
+  Apply("one");
+  EXPECT_EQ(Gauge("meshdex_store_wal_syncs"), at_open + 1);
+  // Applying the same product again changes nothing: nothing to sync.
+  Apply("one");
+  EXPECT_EQ(Gauge("meshdex_store_wal_syncs"), at_open + 1);
+  Apply("two");
+  EXPECT_EQ(Gauge("meshdex_store_wal_syncs"), at_open + 2);
 }
 
 TEST_F(MetricsServerGaugesTest, IndexLagInSequencesAndSeconds) {
