@@ -62,7 +62,13 @@ std::optional<FieldFilter> ParseFilter(const std::string& token) {
 uint64_t Fingerprint(const meshdex::v1::SearchRequest& request) {
   std::vector<std::string> types(request.types().begin(), request.types().end());
   std::sort(types.begin(), types.end());
-  const std::string identity = absl::StrCat(request.query(), "\n", absl::StrJoin(types, ","));
+  std::string identity = absl::StrCat(request.query(), "\n", absl::StrJoin(types, ","));
+  // Appended only when there are filters: tokens of requests without any
+  // keep the fingerprint they had before filters existed.
+  for (const meshdex::v1::SearchFilter& filter : request.filters()) {
+    absl::StrAppend(&identity, "\n", filter.exclude() ? "-" : "", filter.field(), ":",
+                    filter.value());
+  }
   uint64_t hash = 14695981039346656037ULL;
   for (const char c : identity) {
     hash ^= static_cast<unsigned char>(c);

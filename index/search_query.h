@@ -10,7 +10,7 @@
 // `unknown:value`.
 //
 // Page tokens are opaque (web-safe base64), carry the offset of the next page
-// and a fingerprint of the query and types they belong to, and are refused
+// and a fingerprint of the query, types and filters they belong to, and are refused
 // (INVALID_ARGUMENT) when malformed or presented with another query.
 //
 // Thread-safety: stateless functions; safe everywhere.

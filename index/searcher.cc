@@ -45,6 +45,8 @@ constexpr char kEllipsis[] = "…";
 // A validated request.
 struct Plan {
   SearchQuery query;
+  // The query's filters, then those of SearchRequest.filters.
+  std::vector<FieldFilter> filters;
   std::vector<const layout::FilterField*> facets;
   Xapian::doccount page_size = 0;
   Xapian::doccount offset = 0;
@@ -88,6 +90,31 @@ absl::StatusOr<Plan> Validate(const SearchRequest& request) {
   absl::StatusOr<SearchQuery> query = ParseSearchQuery(request.query());
   if (!query.ok()) return query.status();
   plan.query = *std::move(query);
+  plan.filters = plan.query.filters;
+  if (request.filters_size() > Searcher::kMaxFilters) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("filters: more than %d", Searcher::kMaxFilters));
+  }
+  for (int i = 0; i < request.filters_size(); ++i) {
+    const meshdex::v1::SearchFilter& given = request.filters(i);
+    FieldFilter filter;
+    filter.field = layout::FindFilterField(given.field());
+    if (filter.field == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("filters[%d].field: unknown filter field \"%s\"; known: %s", i,
+                          absl::CHexEscape(given.field()), absl::StrJoin(known, ", ")));
+    }
+    if (absl::StripAsciiWhitespace(given.value()).empty()) {
+      return absl::InvalidArgumentError(absl::StrFormat("filters[%d].value: required", i));
+    }
+    if (given.value().size() > Searcher::kMaxFilterValueBytes) {
+      return absl::InvalidArgumentError(absl::StrFormat("filters[%d].value: longer than %d bytes",
+                                                        i, Searcher::kMaxFilterValueBytes));
+    }
+    filter.value = given.value();
+    filter.negated = given.exclude();
+    plan.filters.push_back(std::move(filter));
+  }
   return plan;
 }
 
@@ -325,7 +352,7 @@ std::string DidYouMean(const Xapian::Database& db, const Plan& plan, const Searc
   absl::StatusOr<Xapian::Query> text = ParseText(parser, corrected);
   if (!text.ok()) return "";
   Xapian::Enquire enquire(db);
-  enquire.set_query(WithFilters(*text, plan.query.filters, request));
+  enquire.set_query(WithFilters(*text, plan.filters, request));
   enquire.set_weighting_scheme(Xapian::BoolWeight());  // only counted
   if (enquire.get_mset(0, 0, matches + 1).get_matches_lower_bound() <= matches) return "";
   std::vector<std::string> parts = {corrected};
@@ -380,7 +407,7 @@ absl::Status Match(const Xapian::Database& db, const Plan& plan, const SearchReq
   if (!text.ok()) return text.status();
 
   Xapian::Enquire enquire(db);
-  enquire.set_query(WithFilters(*text, plan.query.filters, request));
+  enquire.set_query(WithFilters(*text, plan.filters, request));
   // Filters alone weigh nothing: list their matches by name, like the empty
   // query, and weigh none. Ranked results keep Xapian's order (relevance,
   // then document id): a secondary sort key would cost a value read per
@@ -450,8 +477,7 @@ absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) co
         follower_.AppliedSequence(), request.min_sequence(),
         absl::FormatDuration(options_.min_sequence_timeout)));
   }
-  const bool browse =
-      plan->query.text.empty() && plan->query.filters.empty() && request.types().empty();
+  const bool browse = plan->query.text.empty() && plan->filters.empty() && request.types().empty();
   SearchResponse response;
   absl::Status status = readers_.Read([&](const Xapian::Database& db) {
     response.Clear();

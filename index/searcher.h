@@ -58,6 +58,9 @@ class Searcher {
   static constexpr int kMaxPageSize = 100;
   static constexpr uint64_t kMaxResultWindow = 10000;
   static constexpr int kMaxFacetValues = 100;
+  // Bounds of SearchRequest.filters.
+  static constexpr int kMaxFilters = 64;
+  static constexpr size_t kMaxFilterValueBytes = 256;
   // Searches examine every match up to this many (then estimate). Like
   // Elasticsearch's exact hit count, 10,000: examining a match for facets
   // reads its value slots, and at 100,000 (the first bound) facet queries on

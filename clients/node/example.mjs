@@ -91,7 +91,12 @@ try {
   const minSequence = [applied.sequence, ingested.sequence]
     .map(BigInt).reduce((a, b) => (a > b ? a : b)).toString();
   // Wait (server-side, bounded) until the index has both writes.
-  const found = await call(search, 'Search', { query: 'parcel events', minSequence });
+  // The domain as a structured filter (no query syntax to build or quote).
+  const found = await call(search, 'Search', {
+    query: 'parcel events',
+    minSequence,
+    filters: [{ field: 'domain', value: 'examples' }],
+  });
   for (const hit of found.hits) console.log(`search hit ${hit.urn} (${hit.type})`);
 
   const graph = await call(lineage, 'GetLineage',

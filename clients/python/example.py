@@ -72,9 +72,11 @@ def main():
         ingested = client.lineage.IngestEvent(
             client.lineage_pb2.IngestEventRequest(event_json=json.dumps(lineage_event())), **call)
 
-        # Wait (server-side, bounded) until the index has both writes.
+        # Wait (server-side, bounded) until the index has both writes; the
+        # domain as a structured filter (no query syntax to build or quote).
         found = client.search.Search(client.search_pb2.SearchRequest(
-            query="parcel events", min_sequence=max(applied.sequence, ingested.sequence)), **call)
+            query="parcel events", min_sequence=max(applied.sequence, ingested.sequence),
+            filters=[client.search_pb2.SearchFilter(field="domain", value="examples")]), **call)
         for hit in found.hits:
             print(f"search hit {hit.urn} ({hit.type})")
 

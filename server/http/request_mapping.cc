@@ -7,10 +7,12 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
 #include "proto/document.h"
@@ -81,6 +83,14 @@ class QueryReader {
   }
 
   // Every value of a repeatable parameter, comma-separated values split.
+  // Every occurrence of `name`, as given (no splitting at commas).
+  std::vector<std::string> Each(const std::string& name) {
+    std::vector<std::string> values;
+    auto [begin, end] = query_.equal_range(name);
+    for (auto it = begin; it != end; ++it) values.push_back(it->second);
+    return values;
+  }
+
   std::vector<std::string> List(const std::string& name) {
     std::vector<std::string> values;
     auto [begin, end] = query_.equal_range(name);
@@ -259,11 +269,26 @@ absl::StatusOr<meshdex::v1::DeleteProductRequest> DeleteProductRequestFrom(
 }
 
 absl::StatusOr<meshdex::v1::SearchRequest> SearchRequestFrom(const QueryParams& query) {
-  QueryReader reader(
-      query, {"q", "facet", "page_size", "page_token", "min_sequence", "highlight", "type"});
+  QueryReader reader(query, {"q", "facet", "filter", "page_size", "page_token", "min_sequence",
+                             "highlight", "type"});
   meshdex::v1::SearchRequest request;
   request.set_query(reader.String("q"));
   for (std::string& facet : reader.List("facet")) request.add_facets(std::move(facet));
+  // filter=field:value, or filter=-field:value to exclude; the value verbatim
+  // (commas included), one filter per parameter.
+  for (const std::string& filter : reader.Each("filter")) {
+    absl::string_view text = filter;
+    const bool exclude = absl::ConsumePrefix(&text, "-");
+    const size_t colon = text.find(':');
+    if (colon == absl::string_view::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("filter: \"", absl::CHexEscape(filter), "\" is not field:value"));
+    }
+    meshdex::v1::SearchFilter* added = request.add_filters();
+    added->set_field(std::string(text.substr(0, colon)));
+    added->set_value(std::string(text.substr(colon + 1)));
+    added->set_exclude(exclude);
+  }
   request.set_page_size(reader.Integer<int32_t>("page_size"));
   request.set_page_token(reader.String("page_token"));
   request.set_min_sequence(reader.Unsigned("min_sequence"));

@@ -398,6 +398,27 @@ TEST_F(HttpGatewayTest, SearchSuggestAndResolve) {
             "INVALID_ARGUMENT");
   EXPECT_EQ(ErrorCode(Client().Get("/v1/search?highlight=maybe"), 400), "INVALID_ARGUMENT");
 
+  // Structured filters: filter=field:value, -field:value excludes.
+  httplib::Result filtered =
+      Client().Get("/v1/search?q=zanzibar&filter=domain:httptest&" + AfterLastWrite());
+  ASSERT_TRUE(filtered);
+  ASSERT_EQ(filtered->status, 200) << filtered->body;
+  ASSERT_EQ(ParseJson(filtered->body)["hits"].size(), 1u);
+  EXPECT_EQ(ParseJson(filtered->body)["hits"][0]["urn"], "urn:dp:httptest:zanzibar-feed");
+  httplib::Result elsewhere =
+      Client().Get("/v1/search?q=zanzibar&filter=domain:logistics&" + AfterLastWrite());
+  ASSERT_TRUE(elsewhere);
+  ASSERT_EQ(elsewhere->status, 200) << elsewhere->body;
+  EXPECT_EQ(ParseJson(elsewhere->body)["hits"].size(), 0u);
+  httplib::Result excluded =
+      Client().Get("/v1/search?q=zanzibar&filter=-domain:httptest&" + AfterLastWrite());
+  ASSERT_TRUE(excluded);
+  ASSERT_EQ(excluded->status, 200) << excluded->body;
+  EXPECT_EQ(ParseJson(excluded->body)["hits"].size(), 0u);
+  httplib::Result unknown = Client().Get("/v1/search?filter=colour:red");
+  EXPECT_EQ(ErrorCode(unknown, 400), "INVALID_ARGUMENT");
+  EXPECT_NE(unknown->body.find("filters[0].field"), std::string::npos) << unknown->body;
+
   httplib::Result suggest = Client().Get("/v1/suggest?q=shipm");
   ASSERT_TRUE(suggest);
   ASSERT_EQ(suggest->status, 200);

@@ -81,6 +81,26 @@ TEST(HttpRequestMappingTest, SearchTakesRepeatedAndCommaSeparatedFacets) {
   EXPECT_FALSE(highlight_off->highlight());
 }
 
+TEST(HttpRequestMappingTest, SearchFiltersAreFieldColonValueEachVerbatim) {
+  auto request = SearchRequestFrom({{"filter", "domain:sales"},
+                                    {"filter", "-tag:cold chain, frozen"},
+                                    {"filter", "owner:team:a"}});
+  ASSERT_TRUE(request.ok()) << request.status();
+  ASSERT_EQ(request->filters_size(), 3);
+  EXPECT_EQ(request->filters(0).field(), "domain");
+  EXPECT_EQ(request->filters(0).value(), "sales");
+  EXPECT_FALSE(request->filters(0).exclude());
+  EXPECT_EQ(request->filters(1).field(), "tag");
+  EXPECT_EQ(request->filters(1).value(), "cold chain, frozen");
+  EXPECT_TRUE(request->filters(1).exclude());
+  EXPECT_EQ(request->filters(2).field(), "owner");
+  EXPECT_EQ(request->filters(2).value(), "team:a");
+
+  auto malformed = SearchRequestFrom({{"filter", "sales"}});
+  EXPECT_EQ(malformed.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(malformed.status().message()), HasSubstr("filter: \"sales\""));
+}
+
 TEST(HttpRequestMappingTest, SuggestUsesQAsThePrefix) {
   auto request = SuggestRequestFrom({{"q", "ship"}, {"limit", "3"}});
   ASSERT_TRUE(request.ok());

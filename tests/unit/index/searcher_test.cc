@@ -5,6 +5,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/escaping.h"
@@ -226,6 +227,100 @@ TEST_F(SearcherTest, FilterCombinations) {
   EXPECT_THAT(Find("readings tag:iot"), UnorderedElementsAre(kScans, kMachines));
   EXPECT_THAT(Find("readings -domain:production"), ElementsAre(kScans));
   EXPECT_THAT(Find("tag:" + std::string(300, 'x')), IsEmpty());
+}
+
+meshdex::v1::SearchFilter* AddFilter(SearchRequest& request, const std::string& field,
+                                     const std::string& value, bool exclude = false) {
+  meshdex::v1::SearchFilter* filter = request.add_filters();
+  filter->set_field(field);
+  filter->set_value(value);
+  filter->set_exclude(exclude);
+  return filter;
+}
+
+TEST_F(SearcherTest, StructuredFiltersCountAsTheSameFiltersInTheQuery) {
+  auto find = [this](const std::string& query,
+                     const std::vector<std::tuple<std::string, std::string, bool>>& filters) {
+    SearchRequest request;
+    request.set_query(query);
+    for (const auto& [field, value, exclude] : filters) AddFilter(request, field, value, exclude);
+    absl::StatusOr<SearchResponse> response = Search(request);
+    EXPECT_TRUE(response.ok()) << response.status();
+    return Urns(response.value_or(SearchResponse()));
+  };
+  EXPECT_THAT(find("", {{"domain", "logistics", false}}), ElementsAre(kScans, kShipments));
+  // One domain per product: alternatives. Several tags: all required.
+  EXPECT_EQ(find("", {{"domain", "logistics", false}, {"domain", "sales", false}}).size(), 4u);
+  EXPECT_THAT(find("", {{"tag", "iot", false}, {"tag", "shipping", false}}),
+              ElementsAre(kShipments));
+  EXPECT_THAT(find("", {{"tag", "iot", true}}), UnorderedElementsAre(kOrders, kCustomers));
+  EXPECT_THAT(find("readings", {{"domain", "production", true}}), ElementsAre(kScans));
+  // ANDed with the query's own filters; values trimmed and case-folded.
+  EXPECT_THAT(find("tag:iot", {{"domain", "logistics", false}}), ElementsAre(kScans, kShipments));
+  EXPECT_THAT(find("", {{"tag", " IoT ", false}}), ElementsAre(kMachines, kScans, kShipments));
+  EXPECT_THAT(find("", {{"tag", std::string(256, 'x'), false}}), IsEmpty());
+}
+
+TEST_F(SearcherTest, StructuredFilterValuesNeedNoQuoting) {
+  Put(Described("logistics", "fleet", "Fleet", "Trucks", {}, "production", "Fleet Ops \"East\""));
+  CatchUp();
+  SearchRequest request;
+  AddFilter(request, "owner", "Fleet Ops \"East\"");
+  absl::StatusOr<SearchResponse> response = Search(request);
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_THAT(Urns(*response), ElementsAre(Urn("logistics", "fleet")));
+}
+
+TEST_F(SearcherTest, StructuredFiltersAreValidatedWithTheirPath) {
+  auto error = [this](const SearchRequest& request) {
+    absl::StatusOr<SearchResponse> response = Search(request);
+    EXPECT_EQ(response.status().code(), absl::StatusCode::kInvalidArgument);
+    return std::string(response.status().message());
+  };
+  SearchRequest unknown;
+  AddFilter(unknown, "domain", "sales");
+  AddFilter(unknown, "colour", "red");
+  EXPECT_THAT(error(unknown), HasSubstr("filters[1].field: unknown filter field \"colour\""));
+  SearchRequest blank;
+  AddFilter(blank, "tag", "  ");
+  EXPECT_THAT(error(blank), HasSubstr("filters[0].value: required"));
+  SearchRequest long_value;
+  AddFilter(long_value, "tag", std::string(257, 'x'));
+  EXPECT_THAT(error(long_value), HasSubstr("filters[0].value: longer than 256 bytes"));
+  SearchRequest many;
+  for (int i = 0; i <= Searcher::kMaxFilters; ++i) AddFilter(many, "tag", absl::StrCat("t", i));
+  EXPECT_THAT(error(many), HasSubstr("filters: more than 64"));
+}
+
+TEST_F(SearcherTest, PagesOfStructuredFiltersAndTheirTokens) {
+  SearchRequest request;
+  request.set_page_size(1);
+  AddFilter(request, "lifecycle", "production");
+  std::vector<std::string> urns;
+  for (const SearchResponse& page : AllPages(request, 10)) {
+    for (const std::string& urn : Urns(page)) urns.push_back(urn);
+  }
+  EXPECT_THAT(urns, ElementsAre(kMachines, kOrders, kShipments));
+
+  absl::StatusOr<SearchResponse> first = Search(request);
+  ASSERT_TRUE(first.ok());
+  ASSERT_NE(first->next_page_token(), "");
+  // A token belongs to its filters.
+  SearchRequest other = request;
+  other.set_page_token(first->next_page_token());
+  other.mutable_filters(0)->set_value("deprecated");
+  EXPECT_EQ(Search(other).status().code(), absl::StatusCode::kInvalidArgument);
+  other.mutable_filters(0)->set_value("production");
+  EXPECT_TRUE(Search(other).ok());
+}
+
+TEST_F(SearcherTest, DidYouMeanLeavesStructuredFiltersInTheRequest) {
+  SearchRequest request;
+  request.set_query("parcl");
+  AddFilter(request, "domain", "logistics");
+  absl::StatusOr<SearchResponse> response = Search(request);
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->did_you_mean(), "parcel");
 }
 
 TEST_F(SearcherTest, TypesRestrictTheEntityTypes) {
