@@ -119,6 +119,21 @@ test('search with facets matches /v1/search', async () => {
   assert.equal(search.pageInfo.hasNextPage, Boolean(rest.nextPageToken));
 });
 
+test('search filters match /v1/search?filter=', async () => {
+  const data = await queryData(gateway.url, `{
+    search(query: "", filters: [{ field: "domain", value: "sales" },
+                                { field: "type", value: "job", exclude: true }], first: 50) {
+      nodes { urn domain }
+    }
+  }`);
+  const rest = await restJson('/v1/search?filter=domain:sales&filter=-type:job&page_size=50');
+  assert.ok(data.search.nodes.length > 0);
+  assert.ok(data.search.nodes.every((hit) => hit.domain === 'sales'), JSON.stringify(data));
+  assert.deepEqual(data.search.nodes.map((hit) => hit.urn), rest.hits.map((hit) => hit.urn));
+  const all = await restJson('/v1/search?page_size=50');
+  assert.ok(all.hits.length > rest.hits.length);
+});
+
 test('products page through a connection: every product once, in order', async () => {
   const query = `query Page($after: String) {
     products(first: 4, after: $after) {

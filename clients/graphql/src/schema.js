@@ -1,6 +1,6 @@
 // The GraphQL schema of meshdex (read-only). Root fields are those of
 // DESIGN.md section 4: product(urn), products(domain, first, after),
-// search(query, facets, first, after), suggest(prefix), lineage(nodeId,
+// search(query, facets, first, after; also types, filters), suggest(prefix), lineage(nodeId,
 // direction, depth, level), runs(jobId, first). Object types are generated
 // from the proto messages (proto-types.js) and keep their JSON field names;
 // the fields added beside them are listed in EXTENSION_FIELDS.
@@ -9,8 +9,8 @@
 // `pageInfo.endCursor` is the server's next_page_token and is what `after`
 // takes; `nodes` is the shortcut for `edges { node }`.
 import {
-  GraphQLBoolean, GraphQLError, GraphQLInt, GraphQLList, GraphQLNonNull, GraphQLObjectType,
-  GraphQLSchema, GraphQLString,
+  GraphQLBoolean, GraphQLError, GraphQLInputObjectType, GraphQLInt, GraphQLList, GraphQLNonNull,
+  GraphQLObjectType, GraphQLSchema, GraphQLString,
 } from 'graphql';
 import { ProtoTypeFactory, Int64Scalar } from './proto-types.js';
 import { loadReflectionRoot } from './protos.js';
@@ -131,6 +131,15 @@ export function buildSchema(limits) {
   const Suggestion = factory.objectType('meshdex.v1.Suggestion');
   const Run = factory.objectType('meshdex.v1.Run');
 
+  const SearchFilterInput = new GraphQLInputObjectType({
+    name: 'SearchFilterInput',
+    description: 'As `field:value` in the query (`-field:value` with exclude), the value verbatim.',
+    fields: {
+      field: { type: nonNull(GraphQLString) },
+      value: { type: nonNull(GraphQLString) },
+      exclude: { type: GraphQLBoolean, defaultValue: false },
+    },
+  });
   const SearchConnection = connectionType('Search', SearchHit, {
     facets: { type: listOf(Facet), resolve: (page) => page.response.facets },
     totalEstimate: { type: nonNull(Int64Scalar), resolve: (page) => page.response.totalEstimate },
@@ -165,6 +174,11 @@ export function buildSchema(limits) {
           query: { type: GraphQLString, defaultValue: '' },
           facets: { type: new GraphQLList(nonNull(GraphQLString)), defaultValue: [] },
           types: { type: new GraphQLList(nonNull(GraphQLString)), defaultValue: [] },
+          filters: {
+            type: new GraphQLList(nonNull(SearchFilterInput)),
+            defaultValue: [],
+            description: 'Field filters apart from the query text (SearchRequest.filters).',
+          },
           minSequence: {
             type: Int64Scalar,
             description: 'Wait (bounded) until the index has applied this change-log sequence.',
@@ -175,7 +189,8 @@ export function buildSchema(limits) {
         resolve: async (_root, args, { backend }) => {
           checkFirst(args.first, limits.maxFirst);
           const response = await backend.call('search', 'Search', {
-            query: args.query, facets: args.facets, types: args.types, pageSize: args.first,
+            query: args.query, facets: args.facets, types: args.types, filters: args.filters,
+            pageSize: args.first,
             pageToken: args.after ?? '', minSequence: args.minSequence ?? 0,
             highlight: args.highlight,
           });
