@@ -73,7 +73,9 @@ int ResolveCommand(Session& session, const std::string& address);
 // Streams change events until the server ends the stream or the user interrupts.
 int WatchCommand(Session& session, uint64_t from_sequence);
 // One page of search hits, facet counts and the token of the next page.
-int SearchCommand(Session& session, const std::string& query, const std::vector<std::string>& facets,
+// `filters` are [-]field:value (ParseSearchFilter), checked by the caller.
+int SearchCommand(Session& session, const std::string& query,
+                  const std::vector<std::string>& facets, const std::vector<std::string>& filters,
                   int page_size, const std::string& page_token);
 int SuggestCommand(Session& session, const std::string& prefix, int limit);
 // Streams OpenLineage events (JSON lines, or a JSON array) from files or stdin;

@@ -18,6 +18,7 @@
 #include "clients/cli/commands.h"
 #include "clients/cli/interop_commands.h"
 #include "clients/cpp/meshdex_client.h"
+#include "proto/search_filter.h"
 
 namespace {
 
@@ -232,9 +233,21 @@ int main(int argc, char** argv) {
   auto* search = app.add_subcommand("search", "Search products (free text, \"phrases\", prefix*, field:value, -term)");
   search->add_option("query", query, "Query; empty lists everything");
   search->add_option("--facet", facets, "Count hits by domain, owner, tag, kind, lifecycle, classification, governance or type (repeatable)");
+  std::vector<std::string> filters;
+  search
+      ->add_option("--filter", filters,
+                   "Filter FIELD:VALUE, the value verbatim (no quoting); --filter=-FIELD:VALUE "
+                   "excludes (repeatable; as field:value in the query)")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            absl::StatusOr<meshdex::v1::SearchFilter> filter = meshdex::ParseSearchFilter(text);
+            return filter.ok() ? "" : std::string(filter.status().message());
+          },
+          "FIELD:VALUE"));
   search->add_option("--page-size", page_size, "Hits per page")->check(CLI::Range(1, 100))->capture_default_str();
   search->add_option("--page-token", page_token, "Token printed by the previous page");
-  search->callback(run([&] { return SearchCommand(session, query, facets, page_size, page_token); }));
+  search->callback(
+      run([&] { return SearchCommand(session, query, facets, filters, page_size, page_token); }));
 
   std::string prefix;
   int limit = 10;

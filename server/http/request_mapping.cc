@@ -7,15 +7,14 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
 #include "proto/document.h"
+#include "proto/search_filter.h"
 
 namespace meshdex::http {
 namespace {
@@ -276,18 +275,11 @@ absl::StatusOr<meshdex::v1::SearchRequest> SearchRequestFrom(const QueryParams& 
   for (std::string& facet : reader.List("facet")) request.add_facets(std::move(facet));
   // filter=field:value, or filter=-field:value to exclude; the value verbatim
   // (commas included), one filter per parameter.
-  for (const std::string& filter : reader.Each("filter")) {
-    absl::string_view text = filter;
-    const bool exclude = absl::ConsumePrefix(&text, "-");
-    const size_t colon = text.find(':');
-    if (colon == absl::string_view::npos) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("filter: \"", absl::CHexEscape(filter), "\" is not field:value"));
-    }
-    meshdex::v1::SearchFilter* added = request.add_filters();
-    added->set_field(std::string(text.substr(0, colon)));
-    added->set_value(std::string(text.substr(colon + 1)));
-    added->set_exclude(exclude);
+  for (const std::string& text : reader.Each("filter")) {
+    absl::StatusOr<meshdex::v1::SearchFilter> filter = ParseSearchFilter(text);
+    if (!filter.ok())
+      return absl::InvalidArgumentError(absl::StrCat("filter: ", filter.status().message()));
+    *request.add_filters() = *std::move(filter);
   }
   request.set_page_size(reader.Integer<int32_t>("page_size"));
   request.set_page_token(reader.String("page_token"));

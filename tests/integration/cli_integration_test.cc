@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "tests/testing/run_command.h"
 #include "tests/testing/server_process.h"
@@ -164,6 +166,38 @@ TEST_F(CliIntegrationTest, UnknownFieldIsAnErrorNamingItAndAppliesNothing) {
   EXPECT_NE(result.err.find("adress"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("document 3"), std::string::npos) << result.err;
   EXPECT_EQ(Ctl({"get", "products"}).out.find("urn:dp:sales"), std::string::npos);
+}
+
+TEST_F(CliIntegrationTest, SearchFiltersByFieldWithoutQuerySyntax) {
+  ASSERT_EQ(Ctl({"apply", "-f", "-"}, std::string(kTwoProducts) + "---\n" + kShipments).exit_code,
+            0);
+  // The CLI has no min_sequence: search until the index has the three
+  // products (it follows the store within milliseconds).
+  CommandResult sales;
+  for (const absl::Time deadline = absl::Now() + absl::Seconds(30); absl::Now() < deadline;) {
+    sales = Ctl({"-o", "json", "search", "--filter", "domain:sales"});
+    ASSERT_EQ(sales.exit_code, 0) << sales.err;
+    if (sales.out.find("urn:dp:sales:customers") != std::string::npos &&
+        sales.out.find("urn:dp:sales:orders") != std::string::npos) {
+      break;
+    }
+  }
+  EXPECT_NE(sales.out.find("urn:dp:sales:orders"), std::string::npos) << sales.out;
+  EXPECT_NE(sales.out.find("urn:dp:sales:customers"), std::string::npos) << sales.out;
+  EXPECT_EQ(sales.out.find("urn:dp:logistics:shipments"), std::string::npos) << sales.out;
+
+  CommandResult others =
+      Ctl({"-o", "json", "search", "--filter=-domain:sales", "--filter", "owner:logistics-core"});
+  ASSERT_EQ(others.exit_code, 0) << others.err;
+  EXPECT_NE(others.out.find("urn:dp:logistics:shipments"), std::string::npos) << others.out;
+  EXPECT_EQ(others.out.find("urn:dp:sales:"), std::string::npos) << others.out;
+
+  CommandResult malformed = Ctl({"search", "--filter", "sales"});
+  EXPECT_EQ(malformed.exit_code, 2);
+  EXPECT_NE(malformed.err.find("is not field:value"), std::string::npos) << malformed.err;
+  CommandResult unknown = Ctl({"search", "--filter", "colour:red"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("filters[0].field"), std::string::npos) << unknown.err;
 }
 
 TEST_F(CliIntegrationTest, ServerErrorsExitOneWithTheMessage) {

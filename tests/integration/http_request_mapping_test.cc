@@ -99,6 +99,8 @@ TEST(HttpRequestMappingTest, SearchFiltersAreFieldColonValueEachVerbatim) {
   auto malformed = SearchRequestFrom({{"filter", "sales"}});
   EXPECT_EQ(malformed.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(malformed.status().message()), HasSubstr("filter: \"sales\""));
+  EXPECT_FALSE(SearchRequestFrom({{"filter", ":sales"}}).ok());
+  EXPECT_FALSE(SearchRequestFrom({{"filter", "-:sales"}}).ok());
 }
 
 TEST(HttpRequestMappingTest, SuggestUsesQAsThePrefix) {
