@@ -117,6 +117,13 @@ void ServerProcess::Signal(int signal) {
   if (pid_ > 0) kill(pid_, signal);
 }
 
+std::string ServerProcess::ReadLog() const {
+  std::ifstream in(log_path());
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 std::shared_ptr<grpc::Channel> ServerProcess::Channel() const {
   return grpc::CreateChannel(grpc_address_, grpc::InsecureChannelCredentials());
 }

@@ -48,6 +48,8 @@ class ServerProcess {
   std::shared_ptr<grpc::Channel> Channel() const;
   // Path of the file capturing the server's stderr (its log).
   std::string log_path() const { return data_dir_ + ".log"; }
+  // The log's text so far (empty when there is none), for failure messages.
+  std::string ReadLog() const;
 
  private:
   std::string data_dir_;
