@@ -81,7 +81,6 @@ class QueryReader {
     return false;
   }
 
-  // Every value of a repeatable parameter, comma-separated values split.
   // Every occurrence of `name`, as given (no splitting at commas).
   std::vector<std::string> Each(const std::string& name) {
     std::vector<std::string> values;
@@ -90,11 +89,11 @@ class QueryReader {
     return values;
   }
 
+  // Every value of a repeatable parameter, comma-separated values split.
   std::vector<std::string> List(const std::string& name) {
     std::vector<std::string> values;
-    auto [begin, end] = query_.equal_range(name);
-    for (auto it = begin; it != end; ++it) {
-      for (absl::string_view part : absl::StrSplit(it->second, ',', absl::SkipWhitespace())) {
+    for (const std::string& occurrence : Each(name)) {
+      for (absl::string_view part : absl::StrSplit(occurrence, ',', absl::SkipWhitespace())) {
         values.emplace_back(absl::StripAsciiWhitespace(part));
       }
     }
@@ -277,8 +276,9 @@ absl::StatusOr<meshdex::v1::SearchRequest> SearchRequestFrom(const QueryParams& 
   // (commas included), one filter per parameter.
   for (const std::string& text : reader.Each("filter")) {
     absl::StatusOr<meshdex::v1::SearchFilter> filter = ParseSearchFilter(text);
-    if (!filter.ok())
+    if (!filter.ok()) {
       return absl::InvalidArgumentError(absl::StrCat("filter: ", filter.status().message()));
+    }
     *request.add_filters() = *std::move(filter);
   }
   request.set_page_size(reader.Integer<int32_t>("page_size"));
