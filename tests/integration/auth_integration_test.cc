@@ -6,9 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <set>
 #include <string>
 #include <thread>
@@ -57,13 +55,6 @@ std::string AuthFile() {
 void WriteFile(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::trunc);
   out << text;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 // Callers of the matrix: "" = no token.
@@ -507,7 +498,7 @@ TEST_F(AuthIntegrationTest, TokensNeverReachTheLog) {
   for (const std::string& caller : Callers()) CallGrpc("apply in other domain", caller);
   for (const std::string& caller : Callers()) CallHttp("get", caller);
   ASSERT_EQ(server_->Stop(), 0);
-  const std::string log = ReadFile(server_->log_path());
+  const std::string log = server_->ReadLog();
   ASSERT_FALSE(log.empty());
   for (const auto& [who, token] : Tokens()) {
     EXPECT_EQ(log.find(token), std::string::npos) << who << " token in the log";
@@ -519,8 +510,8 @@ TEST(AuthStartupTest, NonLoopbackWithoutAuthFileIsRefusedNamingTheFlag) {
   testing::TempDir dir;
   testing::ServerProcess server(dir.Sub("data"), {"--grpc_listen=0.0.0.0:0"});
   EXPECT_FALSE(server.Start());
-  EXPECT_NE(ReadFile(server.log_path()).find("--auth_file"), std::string::npos)
-      << ReadFile(server.log_path());
+  EXPECT_NE(server.ReadLog().find("--auth_file"), std::string::npos)
+      << server.ReadLog();
 }
 
 TEST(AuthStartupTest, AnInvalidAuthFileStopsTheStartNamingTheProblem) {
@@ -528,8 +519,8 @@ TEST(AuthStartupTest, AnInvalidAuthFileStopsTheStartNamingTheProblem) {
   WriteFile(dir.Sub("auth.yaml"), "tokens:\n  - {principal: x, sha256: 1234, roles: [reader]}\n");
   testing::ServerProcess server(dir.Sub("data"), {"--auth_file=" + dir.Sub("auth.yaml")});
   EXPECT_FALSE(server.Start());
-  EXPECT_NE(ReadFile(server.log_path()).find("tokens[0].sha256"), std::string::npos)
-      << ReadFile(server.log_path());
+  EXPECT_NE(server.ReadLog().find("tokens[0].sha256"), std::string::npos)
+      << server.ReadLog();
 }
 
 }  // namespace
