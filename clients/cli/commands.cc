@@ -14,7 +14,6 @@
 #include "absl/strings/str_join.h"
 #include "grpcpp/client_context.h"
 #include "proto/document.h"
-#include "proto/search_filter.h"
 
 namespace meshdex::cli {
 namespace {
@@ -407,19 +406,13 @@ int WatchCommand(Session& session, uint64_t from_sequence) {
 }
 
 int SearchCommand(Session& session, const std::string& query,
-                  const std::vector<std::string>& facets, const std::vector<std::string>& filters,
-                  int page_size, const std::string& page_token) {
+                  const std::vector<std::string>& facets,
+                  const std::vector<meshdex::v1::SearchFilter>& filters, int page_size,
+                  const std::string& page_token) {
   meshdex::v1::SearchRequest request;
   request.set_query(query);
   for (const std::string& facet : facets) request.add_facets(facet);
-  for (const std::string& text : filters) {
-    absl::StatusOr<meshdex::v1::SearchFilter> filter = ParseSearchFilter(text);
-    if (!filter.ok()) {
-      std::cerr << "error: --filter: " << filter.status().message() << "\n";
-      return 1;
-    }
-    *request.add_filters() = *std::move(filter);
-  }
+  for (const meshdex::v1::SearchFilter& filter : filters) *request.add_filters() = filter;
   request.set_page_size(page_size);
   request.set_page_token(page_token);
   meshdex::v1::SearchResponse response;

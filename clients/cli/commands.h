@@ -73,10 +73,11 @@ int ResolveCommand(Session& session, const std::string& address);
 // Streams change events until the server ends the stream or the user interrupts.
 int WatchCommand(Session& session, uint64_t from_sequence);
 // One page of search hits, facet counts and the token of the next page.
-// `filters` are [-]field:value (ParseSearchFilter), checked by the caller.
+// `filters` are the --filter flags as parsed (ParseSearchFilter).
 int SearchCommand(Session& session, const std::string& query,
-                  const std::vector<std::string>& facets, const std::vector<std::string>& filters,
-                  int page_size, const std::string& page_token);
+                  const std::vector<std::string>& facets,
+                  const std::vector<meshdex::v1::SearchFilter>& filters, int page_size,
+                  const std::string& page_token);
 int SuggestCommand(Session& session, const std::string& prefix, int limit);
 // Streams OpenLineage events (JSON lines, or a JSON array) from files or stdin;
 // reports every rejected event with its line (or array position) and reason.

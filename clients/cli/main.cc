@@ -233,17 +233,20 @@ int main(int argc, char** argv) {
   auto* search = app.add_subcommand("search", "Search products (free text, \"phrases\", prefix*, field:value, -term)");
   search->add_option("query", query, "Query; empty lists everything");
   search->add_option("--facet", facets, "Count hits by domain, owner, tag, kind, lifecycle, classification, governance or type (repeatable)");
-  std::vector<std::string> filters;
+  // Each --filter is parsed once, as CLI11 reads it: a malformed one is a
+  // usage error (exit 2) before anything is sent.
+  std::vector<std::string> filter_texts;
+  std::vector<meshdex::v1::SearchFilter> filters;
   search
-      ->add_option("--filter", filters,
+      ->add_option("--filter", filter_texts,
                    "Filter FIELD:VALUE, the value verbatim (no quoting); --filter=-FIELD:VALUE "
                    "excludes (repeatable; as field:value in the query)")
-      ->check(CLI::Validator(
-          [](std::string& text) -> std::string {
-            absl::StatusOr<meshdex::v1::SearchFilter> filter = meshdex::ParseSearchFilter(text);
-            return filter.ok() ? "" : std::string(filter.status().message());
-          },
-          "FIELD:VALUE"));
+      ->type_name("FIELD:VALUE")
+      ->each([&filters](const std::string& text) {
+        absl::StatusOr<meshdex::v1::SearchFilter> filter = meshdex::ParseSearchFilter(text);
+        if (!filter.ok()) throw CLI::ValidationError(std::string(filter.status().message()));
+        filters.push_back(*std::move(filter));
+      });
   search->add_option("--page-size", page_size, "Hits per page")->check(CLI::Range(1, 100))->capture_default_str();
   search->add_option("--page-token", page_token, "Token printed by the previous page");
   search->callback(
