@@ -154,13 +154,15 @@ class SpellingChanges {
 // A document whose fingerprint equals the stored one's is left alone: most
 // changes of a lineage dataset (last seen, the run that wrote it) are not in
 // its document, and rewriting it costs reading its old term list and
-// positions. Returns whether the index was modified.
-bool IndexDocument(Xapian::WritableDatabase& db, const std::string& urn,
-                   const std::optional<Xapian::Document>& document, SpellingChanges& spelling) {
+// positions. Returns the id of the document added, replaced or deleted;
+// nullopt when the index was not modified.
+std::optional<Xapian::docid> IndexDocument(Xapian::WritableDatabase& db, const std::string& urn,
+                                           const std::optional<Xapian::Document>& document,
+                                           SpellingChanges& spelling) {
   const std::optional<std::string> id_term = layout::IdTerm(urn);
   if (!id_term.has_value()) {
     spdlog::error("index: cannot index {}: URN longer than a Xapian term", urn);
-    return false;
+    return std::nullopt;
   }
 
   std::vector<std::string> old_words;
@@ -169,7 +171,7 @@ bool IndexDocument(Xapian::WritableDatabase& db, const std::string& urn,
   if (exists && document.has_value() &&
       document->get_value(layout::kFingerprintSlot) ==
           db.get_document(*existing, Xapian::DOC_ASSUME_VALID).get_value(layout::kFingerprintSlot)) {
-    return false;
+    return std::nullopt;
   }
   if (exists) old_words = DictionaryWords(db.termlist_begin(*existing), db.termlist_end(*existing));
   std::vector<std::string> new_words;
@@ -189,12 +191,14 @@ bool IndexDocument(Xapian::WritableDatabase& db, const std::string& urn,
   // look the id term's posting list up again.
   if (document.has_value() && exists) {
     db.replace_document(*existing, *document);
-  } else if (document.has_value()) {
-    db.add_document(*document);
-  } else if (exists) {
-    db.delete_document(*existing);
+    return *existing;
   }
-  return document.has_value() || exists;
+  if (document.has_value()) return db.add_document(*document);
+  if (exists) {
+    db.delete_document(*existing);
+    return *existing;
+  }
+  return std::nullopt;
 }
 
 // Puts the product's stored governance status (kept beside the product, not
@@ -594,14 +598,19 @@ absl::Status IndexFollower::WriteBatch(const PreparedBatch& batch) {
   try {
     writer_->begin_transaction();
     SpellingChanges spelling;
-    uint64_t written = 0;
+    // The documents written, each with its new state (null: deleted).
+    std::vector<std::pair<Xapian::docid, const Xapian::Document*>> changed;
     for (const auto& [urn, document] : batch.documents) {
-      if (IndexDocument(*writer_, urn, document, spelling)) ++written;
+      if (std::optional<Xapian::docid> id = IndexDocument(*writer_, urn, document, spelling)) {
+        changed.emplace_back(*id, document.has_value() ? &*document : nullptr);
+      }
     }
     spelling.ApplyTo(*writer_);
     writer_->set_metadata(layout::kAppliedSequenceKey, absl::StrCat(batch.last));
     absl::WriterMutexLock commit_lock(&commit_mu_);
     writer_->commit_transaction();
+    for (const auto& [id, document] : changed) facet_columns_.Apply(id, document);
+    const uint64_t written = changed.size();
     writer_applied_ = batch.last;
     documents_written_.fetch_add(written, std::memory_order_relaxed);
     documents_unchanged_.fetch_add(batch.documents.size() - written, std::memory_order_relaxed);
@@ -722,6 +731,7 @@ absl::Status IndexFollower::DoRebuild(bool take_over) {
 
 void IndexFollower::PublishDatabase(const std::string& path, uint64_t applied) {
   absl::WriterMutexLock commit_lock(&commit_mu_);
+  facet_columns_.Reset();
   absl::MutexLock lock(&mu_);
   reader_state_.path = path;
   ++reader_state_.epoch;

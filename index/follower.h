@@ -52,6 +52,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "index/facet_columns.h"
 #include "storage/store.h"
 
 namespace Xapian {
@@ -130,6 +131,10 @@ class IndexFollower {
   absl::Status ReadCommitted(absl::FunctionRef<absl::Status(const ReaderState&)> read) const
       ABSL_LOCKS_EXCLUDED(commit_mu_);
   ReaderState GetReaderState() const;
+  // The facet columns of the live index at its latest commit. Only for use
+  // inside ReadCommitted(), where they match what readers see (a cache that
+  // readers fill, hence mutable through a const follower).
+  FacetColumns& facet_columns() const { return facet_columns_; }
 
   // Entities this follower has indexed from the change log: documents added,
   // replaced or deleted, and documents found unchanged (same fingerprint,
@@ -215,6 +220,8 @@ class IndexFollower {
   uint64_t rebuilds_done_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Status last_rebuild_ ABSL_GUARDED_BY(mu_);
   ReaderState reader_state_ ABSL_GUARDED_BY(mu_);
+  // Changed only with commit_mu_ held exclusively (FacetColumns).
+  mutable FacetColumns facet_columns_;
   uint64_t applied_sequence_ ABSL_GUARDED_BY(mu_) = 0;
 };
 

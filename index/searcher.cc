@@ -18,6 +18,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "index/facet_columns.h"
 #include "index/layout.h"
 #include "index/ranking.h"
 #include "index/search_query.h"
@@ -259,24 +260,28 @@ Facet FacetOfIndex(const Xapian::Database& db, const layout::FilterField& field)
   return MakeFacet(field, std::move(values));
 }
 
-// Counts the values of one facet over every document the matcher examines.
+// Counts the values of one facet over every document the matcher examines,
+// from the facet's column (FacetColumns), not the document's value slot.
 // Documents share few distinct value lists (one domain; a handful of port
-// kind mixes), so it counts each encoded list as stored and decodes each
-// distinct one once, when the facet is made.
+// kind mixes), so it counts each list's id and decodes each distinct list
+// once, when the facet is made.
 class FacetCounter : public Xapian::MatchSpy {
  public:
-  explicit FacetCounter(const layout::FilterField& field) : field_(field) {}
+  FacetCounter(const layout::FilterField& field, const FacetColumns::Column& column)
+      : field_(field), column_(column) {}
 
   void operator()(const Xapian::Document& document, double) override {
     ++examined_;
-    ++lists_[document.get_value(field_.slot)];
+    ++lists_[column_.ListOf(document.get_docid())];
   }
 
   // The counts scaled from the examined documents to `matches`.
   Facet ToFacet(Xapian::doccount matches) const {
     absl::flat_hash_map<std::string, int64_t> counts;
     for (const auto& [list, count] : lists_) {
-      for (std::string& value : layout::DecodeValueList(list)) counts[std::move(value)] += count;
+      for (std::string& value : layout::DecodeValueList(column_.List(list))) {
+        counts[std::move(value)] += count;
+      }
     }
     const double scale = examined_ == 0 ? 1.0 : static_cast<double>(matches) / examined_;
     std::vector<std::pair<std::string, int64_t>> values;
@@ -291,8 +296,9 @@ class FacetCounter : public Xapian::MatchSpy {
 
  private:
   const layout::FilterField& field_;
+  const FacetColumns::Column& column_;
   Xapian::doccount examined_ = 0;
-  absl::flat_hash_map<std::string, int64_t> lists_;  // Count per encoded value list.
+  absl::flat_hash_map<uint32_t, int64_t> lists_;  // Count per value list id.
 };
 
 std::string EscapeHtml(absl::string_view text) {
@@ -399,9 +405,10 @@ absl::Status Browse(const Xapian::Database& db, const Plan& plan, const SearchRe
   return absl::OkStatus();
 }
 
-// Any other query, through the Xapian matcher.
-absl::Status Match(const Xapian::Database& db, const Plan& plan, const SearchRequest& request,
-                   SearchResponse& response) {
+// Any other query, through the Xapian matcher; `columns` are the facet
+// columns of `db`.
+absl::Status Match(const Xapian::Database& db, FacetColumns& columns, const Plan& plan,
+                   const SearchRequest& request, SearchResponse& response) {
   Xapian::QueryParser parser = MakeParser(db);
   absl::StatusOr<Xapian::Query> text = ParseText(parser, plan.query.text);
   if (!text.ok()) return text.status();
@@ -420,7 +427,7 @@ absl::Status Match(const Xapian::Database& db, const Plan& plan, const SearchReq
   }
   std::vector<std::unique_ptr<FacetCounter>> counters;
   for (const layout::FilterField* field : plan.facets) {
-    counters.push_back(std::make_unique<FacetCounter>(*field));
+    counters.push_back(std::make_unique<FacetCounter>(*field, columns.Get(field->slot, db)));
     enquire.add_matchspy(counters.back().get());
   }
   const Xapian::MSet matches =
@@ -481,7 +488,8 @@ absl::StatusOr<SearchResponse> Searcher::Search(const SearchRequest& request) co
   SearchResponse response;
   absl::Status status = readers_.Read([&](const Xapian::Database& db) {
     response.Clear();
-    return browse ? Browse(db, *plan, request, response) : Match(db, *plan, request, response);
+    return browse ? Browse(db, *plan, request, response)
+                  : Match(db, follower_.facet_columns(), *plan, request, response);
   });
   if (!status.ok()) return status;
   return response;

@@ -16,6 +16,7 @@
 //    exact for the empty query (term frequencies) and for match sets of up to
 //    kExactMatches documents. Beyond that the first kExactMatches matches are
 //    counted, the counts scaled to the estimated total (`approximate`).
+//    Matches are counted from in-memory facet columns (facet_columns.h).
 //  * paging: page_size default 20, at most 100; page tokens (search_query.h)
 //    hold an offset into the ranking, at most kMaxResultWindow deep. The
 //    empty query is served from the term dictionary in name order, so browsing

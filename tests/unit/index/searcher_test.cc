@@ -421,6 +421,35 @@ TEST_F(SearcherTest, FacetsFollowTheQuery) {
             (std::map<std::string, int64_t>{{"kafka", 2}, {"s3", 1}}));
 }
 
+// Facets are counted from in-memory columns: they follow every commit and
+// a rebuild (which numbers the documents anew) once a search has loaded them.
+TEST_F(SearcherTest, FacetCountsFollowChangesAndRebuilds) {
+  SearchRequest request;
+  request.set_query("tag:iot");
+  request.add_facets("lifecycle");
+  const auto lifecycles = [&]() -> std::map<std::string, int64_t> {
+    absl::StatusOr<SearchResponse> response = Search(request);
+    EXPECT_TRUE(response.ok()) << response.status();
+    if (!response.ok() || response->facets_size() != 1) return {};
+    return Counts(response->facets(0));
+  };
+  EXPECT_EQ(lifecycles(), (std::map<std::string, int64_t>{{"production", 2}, {"experimental", 1}}));
+
+  Put(Described("logistics", "parcel-scans", "Parcel Scans", "Scanner readings", {"iot"},
+                "production", "logistics-core"));
+  Delete(kMachines);
+  Put(Described("production", "robots", "Robots", "Robot arm telemetry", {"iot"}, "deprecated",
+                "factory"));
+  CatchUp();
+  const std::map<std::string, int64_t> expected = {{"production", 2}, {"deprecated", 1}};
+  EXPECT_EQ(lifecycles(), expected);
+
+  ASSERT_TRUE(follower_->Rebuild().ok());
+  EXPECT_EQ(lifecycles(), expected);
+  request.set_query("tag:iot -shipping");
+  EXPECT_EQ(lifecycles(), (std::map<std::string, int64_t>{{"production", 1}, {"deprecated", 1}}));
+}
+
 TEST_F(SearcherTest, UnknownFacetIsInvalid) {
   SearchRequest request;
   request.add_facets("colour");
