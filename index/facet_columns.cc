@@ -44,4 +44,17 @@ void FacetColumns::Reset() {
   columns_.clear();
 }
 
+size_t FacetColumns::MemoryBytes() {
+  absl::MutexLock lock(&mu_);
+  size_t bytes = 0;
+  for (const auto& [slot, column] : columns_) {
+    if (column == nullptr) continue;
+    bytes += column->list_ids_.capacity() * sizeof(uint32_t);
+    // Each list is held twice: by id and as the key of its id.
+    for (const std::string& list : column->lists_) bytes += 2 * (sizeof(std::string) + list.size());
+    bytes += column->list_id_.capacity() * sizeof(std::pair<const std::string, uint32_t>);
+  }
+  return bytes;
+}
+
 }  // namespace meshdex::index

@@ -23,9 +23,11 @@
 // Thread-safety: Get() may be called by concurrent readers holding the
 // follower's commit lock shared; Apply() and Reset() only with it held
 // exclusively (no reader in progress). A Column is immutable between them.
+// MemoryBytes() may be called at any time.
 #ifndef MESHDEX_INDEX_FACET_COLUMNS_H_
 #define MESHDEX_INDEX_FACET_COLUMNS_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -72,6 +74,8 @@ class FacetColumns {
   void Apply(Xapian::docid id, const Xapian::Document* document);
   // Forgets every column: the live database was replaced.
   void Reset();
+  // Memory held by the loaded columns (ids, lists and their lookup), about.
+  size_t MemoryBytes();
 
  private:
   absl::Mutex mu_;

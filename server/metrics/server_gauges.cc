@@ -80,6 +80,11 @@ ServerGauges::ServerGauges(Registry& registry, const storage::Store& store,
                     [this] { return StoreDiskBytes(); });
   registry.AddGauge("meshdex_index_disk_bytes", "Bytes on disk of the Xapian search index.",
                     [this] { return IndexDiskBytes(); });
+  registry.AddGauge(
+      "meshdex_index_facet_columns_bytes",
+      "Memory of the in-memory facet columns loaded by faceted searches (4 bytes per indexed "
+      "entity per facet asked for, and the distinct value lists).",
+      [this] { return static_cast<double>(follower_.facet_columns().MemoryBytes()); });
   registry.AddGauge("meshdex_process_resident_memory_bytes", "Resident memory of meshdexd.",
                     [] { return static_cast<double>(ResidentMemoryBytes()); });
   const auto graph = [this] {

@@ -8,6 +8,8 @@
 //                                         searchable (0 when caught up)
 //   meshdex_store_disk_bytes              bytes under the RocksDB directory
 //   meshdex_index_disk_bytes              bytes under the Xapian directory
+//   meshdex_index_facet_columns_bytes     memory of the facet columns that
+//                                         faceted searches have loaded
 //   meshdex_process_resident_memory_bytes RSS from /proc/self/statm
 //   meshdex_lineage_graph_loaded          1 once the in-memory lineage graph
 //                                         serves walks (0 while loading, or off)

@@ -7,6 +7,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "index/follower.h"
+#include "index/searcher.h"
 #include "server/catalog/catalog.h"
 #include "server/metrics/registry.h"
 #include "server/metrics/server_gauges.h"
@@ -210,6 +211,25 @@ TEST_F(MetricsServerGaugesTest, InMemoryLineageGraphSize) {
                   .ok());
   EXPECT_EQ(Gauge("meshdex_lineage_graph_nodes"), 3);
   EXPECT_EQ(Gauge("meshdex_lineage_graph_edges"), 2);
+}
+
+TEST_F(MetricsServerGaugesTest, FacetColumnsMemoryOnceASearchCountsAFacet) {
+  Apply("one");
+  Apply("two");
+  ASSERT_TRUE(follower_->Start().ok());
+  ASSERT_TRUE(follower_->WaitForSequence(store_->LastSequence(), absl::Now() + absl::Seconds(10)));
+  const index::Searcher searcher(*follower_);
+  meshdex::v1::SearchRequest request;
+  request.set_query("one");
+  ASSERT_TRUE(searcher.Search(request).ok());
+  EXPECT_EQ(Gauge("meshdex_index_facet_columns_bytes"), 0);  // No facet asked for yet.
+  request.add_facets("domain");
+  ASSERT_TRUE(searcher.Search(request).ok());
+  EXPECT_GT(Gauge("meshdex_index_facet_columns_bytes"), 0);
+  // A rebuild replaces the database: its columns are loaded again when asked for.
+  ASSERT_TRUE(follower_->Rebuild().ok());
+  EXPECT_EQ(Gauge("meshdex_index_facet_columns_bytes"), 0);
+  follower_->Stop();
 }
 
 TEST_F(MetricsServerGaugesTest, ResidentMemory) {
