@@ -63,6 +63,7 @@ class FacetColumns {
     std::vector<uint32_t> list_ids_;         // By document id.
     std::vector<std::string> lists_ = {""};  // By list id; lists_[kNone] = "".
     absl::flat_hash_map<std::string, uint32_t> list_id_;
+    size_t list_bytes_ = 0;  // Characters in lists_, for MemoryBytes().
   };
 
   // The column of `slot`, loaded from `database` (the live database at the
@@ -79,7 +80,7 @@ class FacetColumns {
 
  private:
   absl::Mutex mu_;
-  // Columns by slot; a Column never moves once loaded.
+  // Loaded columns by slot; a Column never moves once loaded.
   absl::flat_hash_map<Xapian::valueno, std::unique_ptr<Column>> columns_ ABSL_GUARDED_BY(mu_);
 };
 
