@@ -33,6 +33,11 @@ GRAPHQL_NPM_STAMP := $(GRAPHQL_DIR)/node_modules/.meshdex-npm-ci
 
 BUILD_DIR      := build
 ASAN_BUILD_DIR := build-asan
+# Both builds use clang (Debian's, already needed for the sanitizer build and
+# fuzzing): it builds meshdex in less than half of gcc's time (Release, 2 cores:
+# 6 min 39 s against 14 min 43 s), and builds are most of CI's time. Another
+# compiler for a fresh build dir: `make build MESHDEX_CXX=g++`.
+MESHDEX_CXX    ?= clang++
 JOBS           ?= $(shell nproc)
 TEST_TIMEOUT   ?= 300
 TEST_JOBS      ?= $(shell echo $$(( $$(nproc) * 2 )))
@@ -100,7 +105,7 @@ deps: ## Install the Debian packages meshdex needs (only those missing)
 	fi
 
 build: deps ## Configure (first time only) and build into build/
-	@$(call configure,$(BUILD_DIR),-DCMAKE_BUILD_TYPE=Release)
+	@$(call configure,$(BUILD_DIR),-DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=$(MESHDEX_CXX))
 	cmake --build $(BUILD_DIR) -j$(JOBS)
 
 # The GraphQL gateway runs beside meshdexd: it learns meshdexd's gRPC address

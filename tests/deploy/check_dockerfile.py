@@ -19,10 +19,11 @@ import re
 import subprocess
 import sys
 
-# DEBIAN_PACKAGES of the Makefile that the image build does not need: compilers
-# and runtimes for tests, fuzzing, the browser tests and the example clients.
+# DEBIAN_PACKAGES of the Makefile that the image build does not need: the
+# sanitizer runtimes and what tests, fuzzing, the browser tests and the
+# example clients run on (clang itself builds the image too).
 NOT_NEEDED_FOR_THE_IMAGE = {
-    "clang", "libclang-rt-dev", "libgtest-dev", "libgmock-dev", "python3-grpcio",
+    "libclang-rt-dev", "libgtest-dev", "libgmock-dev", "python3-grpcio",
     "python3-grpc-tools", "python3-yaml", "openssl", "chromium",
 }
 
