@@ -126,8 +126,12 @@ absl::Status WriteReadyFile(const std::string& path, const ListenAddress& grpc,
   return absl::OkStatus();
 }
 
-// Blocks SIGTERM/SIGINT/SIGHUP in every thread (call before starting any) so
-// that WaitForTerminationSignal can take them synchronously.
+// Blocks SIGTERM/SIGINT/SIGHUP in the calling thread and so in every thread
+// started after it, so that WaitForTerminationSignal can take them
+// synchronously. Called first: a thread started before (gRPC starts its own
+// when the first credentials are made) would leave them unblocked, and the
+// kernel may hand a SIGTERM to such a thread, whose default action ends the
+// process at once instead of shutting it down.
 sigset_t BlockTerminationSignals() {
   sigset_t signals;
   sigemptyset(&signals);
@@ -256,6 +260,7 @@ absl::Status CheckListenPolicy(const ListenAddress& grpc, const ListenAddress& h
 }
 
 absl::Status Run() {
+  const sigset_t signals = BlockTerminationSignals();
   if (absl::Status status = ConfigureLogging(absl::GetFlag(FLAGS_log_format)); !status.ok()) {
     return status;
   }
@@ -275,7 +280,6 @@ absl::Status Run() {
   if (!credentials.ok()) return credentials.status();
   absl::StatusOr<std::unique_ptr<auth::Gate>> gate = OpenGate();
   if (!gate.ok()) return gate.status();
-  const sigset_t signals = BlockTerminationSignals();
 
   const std::filesystem::path data_dir = absl::GetFlag(FLAGS_data_dir);
   std::error_code error;

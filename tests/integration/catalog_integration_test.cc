@@ -4,9 +4,15 @@
 #include <sys/wait.h>
 
 #include <atomic>
+#include <csignal>
+#include <cstdint>
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "grpcpp/grpcpp.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -332,6 +338,47 @@ TEST_F(CatalogIntegrationTest, SigtermWithOpenWatchStreamExitsCleanly) {
   EXPECT_EQ(WEXITSTATUS(status), 0);
   EXPECT_FALSE(reader->Read(&event));
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+// Whether the thread status file /proc/<pid>/task/<tid>/status says the
+// thread blocks SIGTERM, SIGINT and SIGHUP; nullopt when the thread is gone.
+std::optional<bool> BlocksTerminationSignals(const std::filesystem::path& status_file) {
+  std::ifstream in(status_file);
+  if (!in) return std::nullopt;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("SigBlk:", 0) != 0) continue;
+    const uint64_t blocked = std::stoull(line.substr(7), nullptr, 16);
+    const uint64_t wanted =
+        (1ULL << (SIGTERM - 1)) | (1ULL << (SIGINT - 1)) | (1ULL << (SIGHUP - 1));
+    return (blocked & wanted) == wanted;
+  }
+  return std::nullopt;
+}
+
+// A SIGTERM goes to a thread that does not block it: one that is not the
+// thread waiting for it dies of it (the default action), ending meshdexd
+// without a shutdown. The waiting thread unblocks the signals while it waits
+// (sigwait), so at most that one thread may show them unblocked.
+TEST_F(CatalogIntegrationTest, OnlyTheWaitingThreadCanTakeTerminationSignals) {
+  ApplyProductResponse response;
+  ASSERT_TRUE(Apply(MakeProduct("sales", "a", "a"), &response).ok());  // Every layer at work.
+  const std::filesystem::path tasks =
+      std::filesystem::path("/proc") / std::to_string(server_->pid()) / "task";
+  std::vector<std::string> unblocked;
+  int threads = 0;
+  for (const std::filesystem::directory_entry& task : std::filesystem::directory_iterator(tasks)) {
+    const std::optional<bool> blocks = BlocksTerminationSignals(task.path() / "status");
+    if (!blocks.has_value()) continue;
+    ++threads;
+    if (*blocks) continue;
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    unblocked.push_back(task.path().filename().string() + " " + name);
+  }
+  EXPECT_GT(threads, 10);
+  EXPECT_LE(unblocked.size(), 1u) << ::testing::PrintToString(unblocked);
 }
 
 TEST_F(CatalogIntegrationTest, AcknowledgedWritesSurviveKill9) {
