@@ -62,7 +62,11 @@ WriteTxn::~WriteTxn() = default;
 
 absl::StatusOr<std::optional<DataProduct>> WriteTxn::GetProduct(absl::string_view urn) {
   for (auto it = own_products_.rbegin(); it != own_products_.rend(); ++it) {
-    if (it->first == urn) return it->second;
+    if (it->urn != urn) continue;
+    if (!it->bytes.has_value()) return std::nullopt;
+    absl::StatusOr<DataProduct> product = Parse<DataProduct>(*it->bytes, "products");
+    if (!product.ok()) return product.status();
+    return std::optional<DataProduct>(*std::move(product));
   }
   absl::StatusOr<std::optional<std::string>> bytes =
       store_.Read(store_.products_, keys::ProductKey(urn));
@@ -76,8 +80,8 @@ absl::StatusOr<std::optional<DataProduct>> WriteTxn::GetProduct(absl::string_vie
 
 absl::StatusOr<int64_t> WriteTxn::LastRevision(absl::string_view urn) {
   int64_t last = 0;
-  for (const auto& [own_urn, own_state] : own_products_) {
-    if (own_urn == urn && own_state) last = std::max(last, own_state->metadata().revision());
+  for (const OwnProduct& own : own_products_) {
+    if (own.urn == urn) last = std::max(last, own.revision);
   }
   std::string prefix = keys::RevisionPrefix(urn);
   const internal::ReadView view = store_.ReadState();
@@ -102,11 +106,12 @@ absl::StatusOr<std::optional<AddressClaim>> WriteTxn::GetClaim(const DatasetKey&
 
 void WriteTxn::PutProduct(const DataProduct& product) {
   const std::string& urn = product.metadata().urn();
+  const int64_t revision = product.metadata().revision();
   std::string bytes = product.SerializeAsString();
   batch_->Put(store_.products_, keys::ProductKey(urn), bytes);
-  batch_->Put(store_.revisions_, keys::RevisionKey(urn, product.metadata().revision()), bytes);
-  own_products_.emplace_back(urn, product);
-  AppendChange(ChangeEvent::PRODUCT_UPSERTED, urn, product.metadata().revision());
+  batch_->Put(store_.revisions_, keys::RevisionKey(urn, revision), bytes);
+  own_products_.push_back({urn, std::move(bytes), revision});
+  AppendChange(ChangeEvent::PRODUCT_UPSERTED, urn, revision);
 }
 
 void WriteTxn::DeleteProduct(const DataProduct& tombstone) {
@@ -115,7 +120,7 @@ void WriteTxn::DeleteProduct(const DataProduct& tombstone) {
   batch_->Put(store_.revisions_, keys::RevisionKey(urn, tombstone.metadata().revision()),
               tombstone.SerializeAsString());
   batch_->Delete(store_.governance_, keys::GovernanceStatusKey(urn));
-  own_products_.emplace_back(urn, std::nullopt);
+  own_products_.push_back({urn, std::nullopt, tombstone.metadata().revision()});
   AppendChange(ChangeEvent::PRODUCT_DELETED, urn, tombstone.metadata().revision());
 }
 

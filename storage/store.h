@@ -273,9 +273,15 @@ class WriteTxn {
   std::unique_ptr<rocksdb::WriteBatch> batch_;
   uint64_t next_sequence_;
   absl::Time now_;
-  // Own writes, so reads inside the transaction see them (URN -> state;
-  // nullopt marks a delete).
-  std::vector<std::pair<std::string, std::optional<meshdex::v1::DataProduct>>> own_products_;
+  // Own writes, so reads inside the transaction see them. Kept as written
+  // (serialized): reading one back is rare (a batch naming a URN twice),
+  // while a copy of every product put lengthened the writer lock.
+  struct OwnProduct {
+    std::string urn;
+    std::optional<std::string> bytes;  // nullopt marks a delete.
+    int64_t revision = 0;
+  };
+  std::vector<OwnProduct> own_products_;
   // Whether the committed state holds a product (URN), as GetProduct read it.
   absl::flat_hash_map<std::string, bool> committed_products_;
   // The counts once this transaction is applied; unset when it leaves them.

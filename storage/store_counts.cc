@@ -42,7 +42,7 @@ absl::Status WriteTxn::FinishCounts() {
   // The last own write of each URN says whether it holds the product after
   // this transaction; the committed state whether it did before.
   absl::flat_hash_map<absl::string_view, bool> after;
-  for (const auto& [urn, state] : own_products_) after[urn] = state.has_value();
+  for (const OwnProduct& own : own_products_) after[own.urn] = own.bytes.has_value();
   for (const auto& [urn, exists] : after) {
     absl::StatusOr<bool> before =
         committed(committed_products_, urn, store_.products_, keys::ProductKey(urn));

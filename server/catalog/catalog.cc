@@ -132,10 +132,11 @@ absl::StatusOr<Catalog::PendingApply> Catalog::PrepareApply(
   return PendingApply{&request, *std::move(prepared), *std::move(datasets)};
 }
 
-absl::Status Catalog::ApplyInTxn(WriteTxn& txn, const PendingApply& pending, absl::Time now,
+absl::Status Catalog::ApplyInTxn(WriteTxn& txn, PendingApply& pending, absl::Time now,
                                  meshdex::v1::ApplyProductResponse& response) const {
   const DataProduct& candidate = pending.prepared.product;
-  const std::string& urn = candidate.metadata().urn();
+  // A copy: the candidate is stamped (and its URN set again) below.
+  const std::string urn = candidate.metadata().urn();
   for (const std::string& warning : pending.prepared.warnings) response.add_warnings(warning);
   absl::StatusOr<std::optional<DataProduct>> current = txn.GetProduct(urn);
   if (!current.ok()) return current.status();
@@ -157,7 +158,7 @@ absl::Status Catalog::ApplyInTxn(WriteTxn& txn, const PendingApply& pending, abs
     governance = *std::move(status);
   }
   if (current->has_value() && SameDescriptor(**current, candidate)) {
-    *response.mutable_product() = **current;
+    *response.mutable_product() = *std::move(*current);
     if (governance) *response.mutable_product()->mutable_status()->mutable_governance() = *governance;
     response.set_outcome(meshdex::v1::UNCHANGED);
     return absl::OkStatus();
@@ -175,31 +176,35 @@ absl::Status Catalog::ApplyInTxn(WriteTxn& txn, const PendingApply& pending, abs
 
   absl::StatusOr<int64_t> last_revision = txn.LastRevision(urn);
   if (!last_revision.ok()) return last_revision.status();
-  DataProduct stored = candidate;
-  StampNextRevision(*stored.mutable_metadata(), urn, *last_revision,
-                    current->has_value() ? &(*current)->metadata() : nullptr, now);
-  response.set_outcome(current->has_value() ? meshdex::v1::UPDATED : meshdex::v1::CREATED);
-  *response.mutable_product() = stored;
-  if (governance) *response.mutable_product()->mutable_status()->mutable_governance() = *governance;
-  if (pending.request->dry_run()) return absl::OkStatus();
-
   absl::StatusOr<std::vector<OwnedDataset>> previous =
       current->has_value() ? OutputDatasets(**current) : std::vector<OwnedDataset>();
   if (!previous.ok()) return previous.status();
   // Every check is above this line: a refused request has changed nothing in
   // the transaction (BatchApplyProducts relies on it).
-  for (const OwnedDataset& old : *previous) {
-    bool kept = false;
-    for (const OwnedDataset& now_owned : pending.datasets) {
-      kept = kept || (now_owned.key.ns == old.key.ns && now_owned.key.name == old.key.name);
+
+  // The candidate is stamped, stored and answered in place (the pending
+  // apply is this call's own): this runs under the store's writer lock, where
+  // two copies of every product held up every other writer.
+  DataProduct& stored = pending.prepared.product;
+  StampNextRevision(*stored.mutable_metadata(), urn, *last_revision,
+                    current->has_value() ? &(*current)->metadata() : nullptr, now);
+  response.set_outcome(current->has_value() ? meshdex::v1::UPDATED : meshdex::v1::CREATED);
+  if (!pending.request->dry_run()) {
+    for (const OwnedDataset& old : *previous) {
+      bool kept = false;
+      for (const OwnedDataset& now_owned : pending.datasets) {
+        kept = kept || (now_owned.key.ns == old.key.ns && now_owned.key.name == old.key.name);
+      }
+      if (!kept) txn.ReleaseClaim(old.key);
     }
-    if (!kept) txn.ReleaseClaim(old.key);
+    for (const OwnedDataset& dataset : pending.datasets) {
+      txn.PutClaim(dataset.key, AddressClaim{urn, dataset.port_name});
+    }
+    txn.PutProduct(stored);
+    if (governance) txn.PutGovernance(urn, stored.metadata().revision(), *governance);
   }
-  for (const OwnedDataset& dataset : pending.datasets) {
-    txn.PutClaim(dataset.key, AddressClaim{urn, dataset.port_name});
-  }
-  txn.PutProduct(stored);
-  if (governance) txn.PutGovernance(urn, stored.metadata().revision(), *governance);
+  *response.mutable_product() = std::move(stored);
+  if (governance) *response.mutable_product()->mutable_status()->mutable_governance() = *governance;
   return absl::OkStatus();
 }
 

@@ -111,7 +111,7 @@ class Catalog {
   absl::StatusOr<PendingApply> PrepareApply(const meshdex::v1::ApplyProductRequest& request) const;
   // Applies a prepared request inside `txn`, filling `response` (sequence
   // aside). A refusal returns before the transaction is changed.
-  absl::Status ApplyInTxn(storage::WriteTxn& txn, const PendingApply& pending, absl::Time now,
+  absl::Status ApplyInTxn(storage::WriteTxn& txn, PendingApply& pending, absl::Time now,
                           meshdex::v1::ApplyProductResponse& response) const;
 
   // Adds the stored governance status, then applies options_.fill_status.

@@ -230,6 +230,11 @@ TEST_F(BatchApplyTest, AppliesEveryRequestInOneDurableWrite) {
     EXPECT_EQ(applied.outcome(), meshdex::v1::CREATED);
     EXPECT_EQ(applied.product().metadata().urn(), "urn:dp:sales:p" + std::to_string(i));
     EXPECT_EQ(applied.sequence(), response->sequence());
+    // The answer is the product as stored, whole.
+    meshdex::v1::GetProductRequest get;
+    get.set_urn(applied.product().metadata().urn());
+    EXPECT_EQ(applied.product().SerializeAsString(),
+              catalog_->GetProduct(get)->SerializeAsString());
   }
   EXPECT_EQ(*store_->CountProducts(), 50u);
   EXPECT_EQ(Owner("s3://lake/p7"), "urn:dp:sales:p7");
@@ -316,6 +321,13 @@ TEST_F(BatchApplyTest, DryRunRequestsStoreNothing) {
   auto response = catalog_->BatchApplyProducts(batch);
   ASSERT_TRUE(response.ok()) << response.status();
   EXPECT_EQ(response->responses(0).outcome(), meshdex::v1::CREATED);
+  // The answer is the product as it would have been stored.
+  const DataProduct& answered = response->responses(0).product();
+  EXPECT_EQ(answered.metadata().urn(), "urn:dp:sales:orders");
+  EXPECT_EQ(answered.metadata().revision(), 1);
+  EXPECT_TRUE(answered.metadata().has_create_time());
+  ASSERT_EQ(answered.spec().output_ports_size(), 1);
+  EXPECT_EQ(answered.spec().output_ports(0).address(), "s3://lake/orders");
   EXPECT_EQ(*store_->CountProducts(), 0u);
   EXPECT_EQ(store_->LastSequence(), 0u);
 }

@@ -105,6 +105,12 @@ TEST_F(StoreTest, TransactionReadsItsOwnWrites) {
     EXPECT_EQ((*txn.GetClaim({"s3://b", "x"}))->port_name, "files");
     txn.ReleaseClaim({"s3://b", "x"});
     EXPECT_FALSE(txn.GetClaim({"s3://b", "x"})->has_value());
+    // Its own delete, then a re-create: the tombstone's revision counts.
+    txn.DeleteProduct(Product("urn:dp:a:b", 2, "one"));
+    EXPECT_FALSE(txn.GetProduct("urn:dp:a:b")->has_value());
+    EXPECT_EQ(*txn.LastRevision("urn:dp:a:b"), 2);
+    txn.PutProduct(Product("urn:dp:a:b", 3, "three"));
+    EXPECT_EQ((*txn.GetProduct("urn:dp:a:b"))->spec().title(), "three");
     return absl::OkStatus();
   }).ok());
   EXPECT_FALSE(store_->GetClaim({"s3://b", "x"})->has_value());
