@@ -1,5 +1,6 @@
 #include "storage/store.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -61,19 +62,21 @@ WriteTxn::WriteTxn(Store& store, uint64_t last_sequence, absl::Time now)
 WriteTxn::~WriteTxn() = default;
 
 absl::StatusOr<std::optional<DataProduct>> WriteTxn::GetProduct(absl::string_view urn) {
-  for (auto it = own_products_.rbegin(); it != own_products_.rend(); ++it) {
-    if (it->urn != urn) continue;
-    if (!it->bytes.has_value()) return std::nullopt;
-    absl::StatusOr<DataProduct> product = Parse<DataProduct>(*it->bytes, "products");
-    if (!product.ok()) return product.status();
-    return std::optional<DataProduct>(*std::move(product));
+  // The last own write of `urn`, else the committed state.
+  auto own = std::find_if(own_products_.rbegin(), own_products_.rend(),
+                          [urn](const OwnProduct& written) { return written.urn == urn; });
+  std::optional<std::string> bytes;
+  if (own != own_products_.rend()) {
+    bytes = own->bytes;
+  } else {
+    absl::StatusOr<std::optional<std::string>> committed =
+        store_.Read(store_.products_, keys::ProductKey(urn));
+    if (!committed.ok()) return committed.status();
+    committed_products_.insert_or_assign(std::string(urn), committed->has_value());
+    bytes = *std::move(committed);
   }
-  absl::StatusOr<std::optional<std::string>> bytes =
-      store_.Read(store_.products_, keys::ProductKey(urn));
-  if (!bytes.ok()) return bytes.status();
-  committed_products_.insert_or_assign(std::string(urn), bytes->has_value());
-  if (!bytes->has_value()) return std::nullopt;
-  absl::StatusOr<DataProduct> product = Parse<DataProduct>(**bytes, "products");
+  if (!bytes.has_value()) return std::nullopt;
+  absl::StatusOr<DataProduct> product = Parse<DataProduct>(*bytes, "products");
   if (!product.ok()) return product.status();
   return std::optional<DataProduct>(*std::move(product));
 }
