@@ -63,11 +63,9 @@ WriteTxn::~WriteTxn() = default;
 
 absl::StatusOr<std::optional<DataProduct>> WriteTxn::GetProduct(absl::string_view urn) {
   // The last own write of `urn`, else the committed state.
-  auto own = std::find_if(own_products_.rbegin(), own_products_.rend(),
-                          [urn](const OwnProduct& written) { return written.urn == urn; });
   std::optional<std::string> bytes;
-  if (own != own_products_.rend()) {
-    bytes = own->bytes;
+  if (auto own = own_products_.find(urn); own != own_products_.end()) {
+    bytes = own->second.bytes;
   } else {
     absl::StatusOr<std::optional<std::string>> committed =
         store_.Read(store_.products_, keys::ProductKey(urn));
@@ -83,9 +81,7 @@ absl::StatusOr<std::optional<DataProduct>> WriteTxn::GetProduct(absl::string_vie
 
 absl::StatusOr<int64_t> WriteTxn::LastRevision(absl::string_view urn) {
   int64_t last = 0;
-  for (const OwnProduct& own : own_products_) {
-    if (own.urn == urn) last = std::max(last, own.revision);
-  }
+  if (auto own = own_products_.find(urn); own != own_products_.end()) last = own->second.revision;
   std::string prefix = keys::RevisionPrefix(urn);
   const internal::ReadView view = store_.ReadState();
   std::unique_ptr<rocksdb::Iterator> it(store_.db_->NewIterator(view.options, store_.revisions_));
@@ -101,9 +97,7 @@ absl::StatusOr<int64_t> WriteTxn::LastRevision(absl::string_view urn) {
 
 absl::StatusOr<std::optional<AddressClaim>> WriteTxn::GetClaim(const DatasetKey& dataset) {
   std::string key = keys::ClaimKey(dataset);
-  for (auto it = own_claims_.rbegin(); it != own_claims_.rend(); ++it) {
-    if (it->first == key) return it->second;
-  }
+  if (auto own = own_claims_.find(key); own != own_claims_.end()) return own->second;
   return store_.GetClaim(dataset);
 }
 
@@ -113,8 +107,16 @@ void WriteTxn::PutProduct(const DataProduct& product) {
   std::string bytes = product.SerializeAsString();
   batch_->Put(store_.products_, keys::ProductKey(urn), bytes);
   batch_->Put(store_.revisions_, keys::RevisionKey(urn, revision), bytes);
-  own_products_.push_back({urn, std::move(bytes), revision});
+  RememberOwnProduct(urn, revision, std::move(bytes));
   AppendChange(ChangeEvent::PRODUCT_UPSERTED, urn, revision);
+}
+
+void WriteTxn::RememberOwnProduct(absl::string_view urn, int64_t revision,
+                                  std::optional<std::string> bytes) {
+  OwnProduct& own = own_products_[urn];
+  own.revision = std::max(own.revision, revision);
+  own.upserted = own.upserted || bytes.has_value();
+  own.bytes = std::move(bytes);
 }
 
 void WriteTxn::DeleteProduct(const DataProduct& tombstone) {
@@ -123,7 +125,7 @@ void WriteTxn::DeleteProduct(const DataProduct& tombstone) {
   batch_->Put(store_.revisions_, keys::RevisionKey(urn, tombstone.metadata().revision()),
               tombstone.SerializeAsString());
   batch_->Delete(store_.governance_, keys::GovernanceStatusKey(urn));
-  own_products_.push_back({urn, std::nullopt, tombstone.metadata().revision()});
+  RememberOwnProduct(urn, tombstone.metadata().revision(), std::nullopt);
   AppendChange(ChangeEvent::PRODUCT_DELETED, urn, tombstone.metadata().revision());
 }
 
@@ -136,14 +138,14 @@ void WriteTxn::PutClaim(const DatasetKey& dataset, const AddressClaim& claim) {
   }
   std::string key = keys::ClaimKey(dataset);
   batch_->Put(store_.claims_, key, keys::EncodeClaim(claim));
-  own_claims_.emplace_back(std::move(key), claim);
+  own_claims_.insert_or_assign(std::move(key), claim);
 }
 
 void WriteTxn::ReleaseClaim(const DatasetKey& dataset) {
   TouchDatasetsClaimedAs(dataset);
   std::string key = keys::ClaimKey(dataset);
   batch_->Delete(store_.claims_, key);
-  own_claims_.emplace_back(std::move(key), std::nullopt);
+  own_claims_.insert_or_assign(std::move(key), std::nullopt);
 }
 
 absl::Status WriteTxn::Finish() {

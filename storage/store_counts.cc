@@ -41,13 +41,11 @@ absl::Status WriteTxn::FinishCounts() {
   int64_t products = 0;
   // The last own write of each URN says whether it holds the product after
   // this transaction; the committed state whether it did before.
-  absl::flat_hash_map<absl::string_view, bool> after;
-  for (const OwnProduct& own : own_products_) after[own.urn] = own.bytes.has_value();
-  for (const auto& [urn, exists] : after) {
+  for (const auto& [urn, own] : own_products_) {
     absl::StatusOr<bool> before =
         committed(committed_products_, urn, store_.products_, keys::ProductKey(urn));
     if (!before.ok()) return before.status();
-    products += static_cast<int64_t>(exists) - static_cast<int64_t>(*before);
+    products += static_cast<int64_t>(own.bytes.has_value()) - static_cast<int64_t>(*before);
   }
   int64_t datasets = 0;
   if (lineage_ != nullptr) {

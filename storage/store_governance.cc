@@ -62,8 +62,8 @@ void WriteTxn::DeletePolicy(const Policy& tombstone) {
 void WriteTxn::PutGovernance(absl::string_view urn, int64_t revision,
                              const GovernanceStatus& status) {
   batch_->Put(store_.governance_, keys::GovernanceStatusKey(urn), status.SerializeAsString());
-  for (const OwnProduct& own : own_products_) {
-    if (own.urn == urn && own.bytes.has_value()) return;
+  if (auto own = own_products_.find(urn); own != own_products_.end() && own->second.upserted) {
+    return;
   }
   AppendChange(ChangeEvent::GOVERNANCE_UPDATED, urn, revision);
 }

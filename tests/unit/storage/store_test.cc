@@ -4,6 +4,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "tests/testing/temp_dir.h"
 
@@ -114,6 +115,39 @@ TEST_F(StoreTest, TransactionReadsItsOwnWrites) {
     return absl::OkStatus();
   }).ok());
   EXPECT_FALSE(store_->GetClaim({"s3://b", "x"})->has_value());
+}
+
+TEST_F(StoreTest, ABigTransactionReadsEachOfItsOwnWrites) {
+  // A batch apply of many products: every read finds that product's own
+  // last write (by URN, not a neighbour's), claims included.
+  constexpr int kProducts = 1000;
+  auto urn = [](int i) { return absl::StrCat("urn:dp:a:p", i); };
+  ASSERT_TRUE(
+      store_
+          ->Write([&](WriteTxn& txn) {
+            for (int i = 0; i < kProducts; ++i) {
+              txn.PutProduct(Product(urn(i), 1, absl::StrCat("title ", i)));
+              txn.PutClaim({"s3://b", absl::StrCat("x", i)}, {urn(i), "files"});
+            }
+            // Every other product is registered again and then re-claimed by the next.
+            for (int i = 0; i < kProducts; i += 2) {
+              txn.PutProduct(Product(urn(i), 2, absl::StrCat("again ", i)));
+              txn.PutClaim({"s3://b", absl::StrCat("x", i)}, {urn(i + 1), "copy"});
+            }
+            for (int i = 0; i < kProducts; ++i) {
+              const bool again = i % 2 == 0;
+              EXPECT_EQ((*txn.GetProduct(urn(i)))->spec().title(),
+                        absl::StrCat(again ? "again " : "title ", i));
+              EXPECT_EQ(*txn.LastRevision(urn(i)), again ? 2 : 1);
+              std::optional<AddressClaim> claim = *txn.GetClaim({"s3://b", absl::StrCat("x", i)});
+              EXPECT_EQ(claim.has_value() ? claim->product_urn : "none", urn(again ? i + 1 : i));
+            }
+            return absl::OkStatus();
+          })
+          .ok());
+  EXPECT_EQ(*store_->CountProducts(), static_cast<uint64_t>(kProducts));
+  EXPECT_EQ((*store_->GetClaim({"s3://b", "x10"}))->port_name, "copy");
+  EXPECT_EQ(store_->GetProduct(urn(10))->spec().title(), "again 10");
 }
 
 TEST_F(StoreTest, LastRevisionCountsTombstones) {
