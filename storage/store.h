@@ -260,6 +260,9 @@ class WriteTxn {
   ~WriteTxn();
   void AppendChange(meshdex::v1::ChangeEvent::Type type, absl::string_view urn, int64_t revision);
   void TouchDatasetsClaimedAs(const DatasetKey& identity);
+  // Records a write of product `urn` at `revision` (bytes nullopt: delete).
+  void RememberOwnProduct(absl::string_view urn, int64_t revision,
+                          std::optional<std::string> bytes);
   // Adds the buffered lineage records and the entity counts to the batch.
   // Fails with the first error a void method met (nothing is written then).
   absl::Status Finish();
@@ -284,9 +287,6 @@ class WriteTxn {
     bool upserted = false;             // Whether any write was a put.
   };
   absl::flat_hash_map<std::string, OwnProduct> own_products_;
-  // Records a write of product `urn` at `revision` (bytes nullopt: delete).
-  void RememberOwnProduct(absl::string_view urn, int64_t revision,
-                          std::optional<std::string> bytes);
   // Whether the committed state holds a product (URN), as GetProduct read it.
   absl::flat_hash_map<std::string, bool> committed_products_;
   // The counts once this transaction is applied; unset when it leaves them.
