@@ -82,7 +82,6 @@ absl::StatusOr<std::optional<DataProduct>> WriteTxn::GetProduct(absl::string_vie
 absl::StatusOr<int64_t> WriteTxn::LastRevision(absl::string_view urn) {
   int64_t last = 0;
   if (auto own = own_products_.find(urn); own != own_products_.end()) last = own->second.revision;
-  std::string prefix = keys::RevisionPrefix(urn);
   const internal::ReadView view = store_.ReadState();
   std::unique_ptr<rocksdb::Iterator> it(store_.db_->NewIterator(view.options, store_.revisions_));
   // Seek past the largest possible revision of this URN, then step back.
